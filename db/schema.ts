@@ -1,0 +1,456 @@
+/**
+ * The database schema, written once for SQLite. `db/schema-mysql.ts` derives
+ * the MySQL tables from these definitions, so both engines always have the
+ * same tables, columns and indexes.
+ *
+ * Conventions: instants are epoch milliseconds in UTC (`*_at`, never NULL
+ * unless the comment says what NULL means); calendar dates are "YYYY-MM-DD"
+ * text in Asia/Shanghai (`*_date`); money is integer fen (`*_fen`).
+ * Short texts carry a length so that MySQL can index them as VARCHAR.
+ */
+
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+const id = () => integer("id").primaryKey({ autoIncrement: true });
+const instant = (name: string) => integer(name);
+const date = (name: string) => text(name, { length: 10 });
+const short = (name: string, length = 64) => text(name, { length });
+const flag = (name: string) => integer(name, { mode: "boolean" });
+
+/** Member units (成员单位) at every level: the city's, counties', parks'. */
+export const units = sqliteTable(
+  "units",
+  {
+    id: id(),
+    /** Stable key from the seed file, e.g. "city.housing", "anju.hrss". */
+    code: short("code").notNull(),
+    name: short("name", 128).notNull(),
+    shortName: short("short_name", 64).notNull(),
+    /** The area it belongs to: "city" or a county's or park's code. */
+    region: short("region", 32).notNull(),
+    regionName: short("region_name", 64).notNull(),
+    /** "city", "county" or "park": the level of its area. */
+    level: short("level", 16).notNull(),
+    /** Department kind shared across levels: "hrss", "housing", "police"… */
+    kind: short("kind", 32).notNull(),
+    /** Prefix of its referral numbers, e.g. 遂人社移; NULL if it never refers. */
+    docPrefix: short("doc_prefix", 32),
+    active: flag("active").notNull().default(true),
+  },
+  (t) => [uniqueIndex("units_code_uq").on(t.code), index("units_kind_idx").on(t.kind)],
+);
+
+export const people = sqliteTable(
+  "people",
+  {
+    id: id(),
+    unitId: integer("unit_id").notNull(),
+    name: short("name", 64).notNull(),
+    title: short("title", 64),
+    phone: short("phone", 32),
+    /** Demo people exist only for the simulator and are never bound elsewhere. */
+    demo: flag("demo").notNull().default(false),
+    active: flag("active").notNull().default(true),
+  },
+  (t) => [index("people_unit_idx").on(t.unitId)],
+);
+
+/** "liaison", "leader", "caseworker" (refers cases), "admin". */
+export const personRoles = sqliteTable(
+  "person_roles",
+  {
+    personId: integer("person_id").notNull(),
+    role: short("role", 32).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.personId, t.role] })],
+);
+
+/** Who a person is on a chat platform (simulator, WeCom, DingTalk). */
+export const personBindings = sqliteTable(
+  "person_bindings",
+  {
+    personId: integer("person_id").notNull(),
+    channel: short("channel", 16).notNull(),
+    externalId: short("external_id", 128).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.personId, t.channel] }),
+    uniqueIndex("person_bindings_ext_uq").on(t.channel, t.externalId),
+  ],
+);
+
+/** Group chats the bot posts summaries to, e.g. the mechanism's group. */
+export const chatGroups = sqliteTable(
+  "chat_groups",
+  {
+    id: id(),
+    code: short("code").notNull(),
+    name: short("name", 128).notNull(),
+  },
+  (t) => [uniqueIndex("chat_groups_code_uq").on(t.code)],
+);
+
+export const groupBindings = sqliteTable(
+  "group_bindings",
+  {
+    groupId: integer("group_id").notNull(),
+    channel: short("channel", 16).notNull(),
+    externalId: short("external_id", 255).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.channel] })],
+);
+
+/** Calendar overrides an administrator loaded; they win over the package. */
+export const calendarDays = sqliteTable("calendar_days", {
+  date: date("date").primaryKey(),
+  workday: flag("workday").notNull(),
+  name: short("name", 64),
+  loadedAt: instant("loaded_at").notNull(),
+});
+
+/** Years an administrator declared complete by loading a whole schedule. */
+export const calendarYears = sqliteTable("calendar_years", {
+  year: integer("year").primaryKey(),
+  source: short("source", 255).notNull(),
+  loadedAt: instant("loaded_at").notNull(),
+});
+
+/**
+ * A deadline of the mechanism. Workflows start and stop clocks; only the
+ * clock engine computes `dueDate` and `dueAt`.
+ */
+export const clocks = sqliteTable(
+  "clocks",
+  {
+    id: id(),
+    subjectType: short("subject_type", 32).notNull(),
+    subjectId: integer("subject_id").notNull(),
+    /** Rule name from src/clocks/rules.ts, e.g. "referral.feedback". */
+    rule: short("rule", 64).notNull(),
+    /** The unit whose clock it is: it gets the reminders. */
+    unitId: integer("unit_id").notNull(),
+    /** "open" or "stopped". */
+    status: short("status", 16).notNull(),
+    /** Day of the triggering event (not counted). */
+    startDate: date("start_date").notNull(),
+    /** Working days allowed, extensions included. */
+    workdays: integer("workdays").notNull(),
+    extensionDays: integer("extension_days").notNull().default(0),
+    /** Deadline as first computed, kept when extensions move `dueDate`. */
+    originalDueDate: date("original_due_date").notNull(),
+    dueDate: date("due_date").notNull(),
+    /** End of `dueDate` (24:00 Shanghai) as an instant: what queries use. */
+    dueAt: instant("due_at").notNull(),
+    /** The count crossed days the calendar has no data for. */
+    provisional: flag("provisional").notNull().default(false),
+    /** 0 none, 1 unit leader told, 2 escalated to the government office. */
+    escalationLevel: integer("escalation_level").notNull().default(0),
+    /** NULL while open. */
+    stoppedAt: instant("stopped_at"),
+    /** Working days late when stopped; NULL while open or when on time. */
+    lateDays: integer("late_days"),
+    createdAt: instant("created_at").notNull(),
+  },
+  (t) => [
+    index("clocks_due_idx").on(t.status, t.dueAt),
+    index("clocks_subject_idx").on(t.subjectType, t.subjectId),
+  ],
+);
+
+export const referrals = sqliteTable(
+  "referrals",
+  {
+    id: id(),
+    /** e.g. 遂人社移〔2026〕12号 */
+    number: short("number", 64).notNull(),
+    year: integer("year").notNull(),
+    seq: integer("seq").notNull(),
+    /** "source" (源头性) or "crime" (涉嫌拒不支付劳动报酬罪). */
+    kind: short("kind", 16).notNull(),
+    /**
+     * "pending_receipt", "returned", "in_progress", "feedback_submitted",
+     * "closed".
+     */
+    status: short("status", 32).notNull(),
+    referringUnitId: integer("referring_unit_id").notNull(),
+    /** The unit that must sign and act now. */
+    handlingUnitId: integer("handling_unit_id").notNull(),
+    /** The city unit that passed it down and supervises; NULL if none. */
+    supervisingUnitId: integer("supervising_unit_id"),
+    caseName: short("case_name", 200).notNull(),
+    cause: short("cause", 200).notNull(),
+    complainantName: short("complainant_name", 64).notNull(),
+    companyName: short("company_name", 200).notNull(),
+    headCount: integer("head_count").notNull(),
+    amountFen: integer("amount_fen").notNull(),
+    foundDate: date("found_date").notNull(),
+    referralDate: date("referral_date").notNull(),
+    contactName: short("contact_name", 64).notNull(),
+    contactPhone: short("contact_phone", 32).notNull(),
+    fileVolumes: integer("file_volumes").notNull(),
+    filePages: integer("file_pages").notNull(),
+    exhibits: short("exhibits", 500).notNull(),
+    /** Working days the referral itself was late (5-day rule); 0 if on time. */
+    referralLateDays: integer("referral_late_days").notNull(),
+    createdBy: integer("created_by").notNull(),
+    createdAt: instant("created_at").notNull(),
+    updatedAt: instant("updated_at").notNull(),
+    closedAt: instant("closed_at"),
+    /** Bumped by every change; updates check it (optimistic locking). */
+    version: integer("version").notNull().default(1),
+  },
+  (t) => [
+    uniqueIndex("referrals_number_uq").on(t.referringUnitId, t.year, t.seq),
+    index("referrals_handling_idx").on(t.handlingUnitId, t.status),
+    index("referrals_referring_idx").on(t.referringUnitId, t.status),
+    index("referrals_date_idx").on(t.referralDate),
+  ],
+);
+
+/** Attachment 2, one per unit that signed (the city unit, then a county's). */
+export const receipts = sqliteTable(
+  "receipts",
+  {
+    id: id(),
+    referralId: integer("referral_id").notNull(),
+    unitId: integer("unit_id").notNull(),
+    signedBy: integer("signed_by").notNull(),
+    signerName: short("signer_name", 64).notNull(),
+    handedOverBy: short("handed_over_by", 64).notNull(),
+    volumes: integer("volumes").notNull(),
+    pages: integer("pages").notNull(),
+    exhibits: short("exhibits", 500).notNull(),
+    handoverDate: date("handover_date").notNull(),
+    signedDate: date("signed_date").notNull(),
+    signedAt: instant("signed_at").notNull(),
+    channel: short("channel", 16).notNull(),
+  },
+  (t) => [uniqueIndex("receipts_unit_uq").on(t.referralId, t.unitId)],
+);
+
+export const referralReturns = sqliteTable(
+  "referral_returns",
+  {
+    id: id(),
+    referralId: integer("referral_id").notNull(),
+    unitId: integer("unit_id").notNull(),
+    reason: short("reason", 500).notNull(),
+    returnedBy: integer("returned_by").notNull(),
+    returnedAt: instant("returned_at").notNull(),
+    /** NULL while the referring unit decides; "redirected" or "overruled". */
+    resolution: short("resolution", 16),
+    resolvedBy: integer("resolved_by"),
+    resolvedAt: instant("resolved_at"),
+    redirectedTo: integer("redirected_to"),
+  },
+  (t) => [index("referral_returns_unit_idx").on(t.unitId)],
+);
+
+export const passDowns = sqliteTable("pass_downs", {
+  id: id(),
+  referralId: integer("referral_id").notNull(),
+  fromUnitId: integer("from_unit_id").notNull(),
+  toUnitId: integer("to_unit_id").notNull(),
+  note: short("note", 500),
+  by: integer("by").notNull(),
+  at: instant("at").notNull(),
+});
+
+export const extensionRequests = sqliteTable(
+  "extension_requests",
+  {
+    id: id(),
+    referralId: integer("referral_id").notNull(),
+    unitId: integer("unit_id").notNull(),
+    workdays: integer("workdays").notNull(),
+    reason: short("reason", 500).notNull(),
+    requestedBy: integer("requested_by").notNull(),
+    requestedAt: instant("requested_at").notNull(),
+    /** "pending", "approved" or "refused". */
+    status: short("status", 16).notNull(),
+    decidedBy: integer("decided_by"),
+    decidedAt: instant("decided_at"),
+  },
+  (t) => [index("extension_requests_referral_idx").on(t.referralId)],
+);
+
+/** Feedback (lower half of attachment 3 or 4); each submission is kept. */
+export const feedbacks = sqliteTable(
+  "feedbacks",
+  {
+    id: id(),
+    referralId: integer("referral_id").notNull(),
+    unitId: integer("unit_id").notNull(),
+    /** The form's values as JSON, per the referral kind's schema. */
+    data: text("data").notNull(),
+    recoveredWorkers: integer("recovered_workers").notNull(),
+    recoveredFen: integer("recovered_fen").notNull(),
+    submittedBy: integer("submitted_by").notNull(),
+    submittedAt: instant("submitted_at").notNull(),
+    /** "submitted", "accepted" or "sent_back". */
+    status: short("status", 16).notNull(),
+    reviewReason: short("review_reason", 500),
+    reviewedBy: integer("reviewed_by"),
+    reviewedAt: instant("reviewed_at"),
+  },
+  (t) => [index("feedbacks_referral_idx").on(t.referralId)],
+);
+
+/** One urge (催办) per referral per day at most. */
+export const urges = sqliteTable(
+  "urges",
+  {
+    id: id(),
+    referralId: integer("referral_id").notNull(),
+    date: date("date").notNull(),
+    by: integer("by").notNull(),
+    at: instant("at").notNull(),
+  },
+  (t) => [uniqueIndex("urges_day_uq").on(t.referralId, t.date)],
+);
+
+/** Sequential numbers per unit per year. */
+export const docCounters = sqliteTable(
+  "doc_counters",
+  {
+    unitId: integer("unit_id").notNull(),
+    year: integer("year").notNull(),
+    last: integer("last").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.year] })],
+);
+
+/** The register of what is reported to the city government office. */
+export const escalations = sqliteTable(
+  "escalations",
+  {
+    id: id(),
+    clockId: integer("clock_id").notNull(),
+    unitId: integer("unit_id").notNull(),
+    subjectType: short("subject_type", 32).notNull(),
+    subjectId: integer("subject_id").notNull(),
+    overdueDays: integer("overdue_days").notNull(),
+    escalatedOn: date("escalated_on").notNull(),
+  },
+  (t) => [uniqueIndex("escalations_clock_uq").on(t.clockId)],
+);
+
+/**
+ * Every message to a platform goes here first, in the transaction of the
+ * change that caused it; the delivery worker sends it.
+ */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: id(),
+    dedupeKey: short("dedupe_key", 191).notNull(),
+    /** "person" or "group". */
+    targetType: short("target_type", 16).notNull(),
+    targetId: integer("target_id").notNull(),
+    /** Neutral message as JSON (src/channels/types.ts). */
+    payload: text("payload").notNull(),
+    /** "pending", "sent", "failed" (gave up; an administrator sees it). */
+    status: short("status", 16).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    /** Not before this instant: office hours, backoff. */
+    nextAttemptAt: instant("next_attempt_at").notNull(),
+    /** A worker's claim; NULL or past means free. */
+    lockedUntil: instant("locked_until"),
+    lastError: short("last_error", 500),
+    createdAt: instant("created_at").notNull(),
+    sentAt: instant("sent_at"),
+  },
+  (t) => [
+    uniqueIndex("outbox_dedupe_uq").on(t.dedupeKey),
+    index("outbox_due_idx").on(t.status, t.nextAttemptAt),
+  ],
+);
+
+/** Where a card was delivered, so that a change can update every copy. */
+export const cardDeliveries = sqliteTable(
+  "card_deliveries",
+  {
+    id: id(),
+    cardKey: short("card_key", 128).notNull(),
+    personId: integer("person_id").notNull(),
+    channel: short("channel", 16).notNull(),
+    /** The platform's handle for updating it (message id, task id…). */
+    externalRef: short("external_ref", 255).notNull(),
+    deliveredAt: instant("delivered_at").notNull(),
+  },
+  (t) => [uniqueIndex("card_deliveries_uq").on(t.cardKey, t.personId, t.channel)],
+);
+
+/** Every action that arrived, stored before it is handled. */
+export const inboundEvents = sqliteTable(
+  "inbound_events",
+  {
+    id: id(),
+    dedupeKey: short("dedupe_key", 191).notNull(),
+    channel: short("channel", 16).notNull(),
+    payload: text("payload").notNull(),
+    receivedAt: instant("received_at").notNull(),
+    handledAt: instant("handled_at"),
+    /** Stable error code when handling failed. */
+    errorCode: short("error_code", 64),
+  },
+  (t) => [uniqueIndex("inbound_events_dedupe_uq").on(t.dedupeKey)],
+);
+
+/** Append-only: triggers in the migrations refuse UPDATE and DELETE. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: id(),
+    at: instant("at").notNull(),
+    actorId: integer("actor_id"),
+    /** Person's name, or "system" for jobs. */
+    actorName: short("actor_name", 64).notNull(),
+    channel: short("channel", 16).notNull(),
+    subjectType: short("subject_type", 32).notNull(),
+    subjectId: integer("subject_id").notNull(),
+    action: short("action", 64).notNull(),
+    /** JSON: what changed. */
+    detail: text("detail").notNull(),
+  },
+  (t) => [index("audit_subject_idx").on(t.subjectType, t.subjectId)],
+);
+
+/** The simulator's chat: what each person (or the group) sees. */
+export const simMessages = sqliteTable(
+  "sim_messages",
+  {
+    id: id(),
+    /** "person:12" or "group:3". */
+    inbox: short("inbox", 32).notNull(),
+    cardKey: short("card_key", 128),
+    payload: text("payload").notNull(),
+    createdAt: instant("created_at").notNull(),
+    updatedAt: instant("updated_at").notNull(),
+  },
+  (t) => [index("sim_messages_inbox_idx").on(t.inbox, t.id)],
+);
+
+/** One row per scheduled run; the first process to insert it runs it. */
+export const jobRuns = sqliteTable(
+  "job_runs",
+  {
+    job: short("job", 64).notNull(),
+    runKey: short("run_key", 64).notNull(),
+    /** "running" or "done". */
+    status: short("status", 16).notNull(),
+    lockedUntil: instant("locked_until").notNull(),
+    startedAt: instant("started_at").notNull(),
+    finishedAt: instant("finished_at"),
+    summary: text("summary"),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.runKey] })],
+);
+
