@@ -356,6 +356,8 @@ export const outbox = sqliteTable(
     targetId: integer("target_id").notNull(),
     /** Neutral message as JSON (src/channels/types.ts). */
     payload: text("payload").notNull(),
+    /** For cards and card updates: the card's stable key. */
+    cardKey: short("card_key", 128),
     /** "pending", "sent", "failed" (gave up; an administrator sees it). */
     status: short("status", 16).notNull(),
     attempts: integer("attempts").notNull().default(0),
@@ -370,6 +372,7 @@ export const outbox = sqliteTable(
   (t) => [
     uniqueIndex("outbox_dedupe_uq").on(t.dedupeKey),
     index("outbox_due_idx").on(t.status, t.nextAttemptAt),
+    index("outbox_card_idx").on(t.cardKey),
   ],
 );
 

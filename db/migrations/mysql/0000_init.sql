@@ -151,6 +151,7 @@ CREATE TABLE `outbox` (
 	`target_type` varchar(16) NOT NULL,
 	`target_id` bigint NOT NULL,
 	`payload` mediumtext NOT NULL,
+	`card_key` varchar(128),
 	`status` varchar(16) NOT NULL,
 	`attempts` bigint NOT NULL DEFAULT 0,
 	`next_attempt_at` bigint NOT NULL,
@@ -304,6 +305,7 @@ CREATE INDEX `clocks_subject_idx` ON `clocks` (`subject_type`,`subject_id`);--> 
 CREATE INDEX `extension_requests_referral_idx` ON `extension_requests` (`referral_id`);--> statement-breakpoint
 CREATE INDEX `feedbacks_referral_idx` ON `feedbacks` (`referral_id`);--> statement-breakpoint
 CREATE INDEX `outbox_due_idx` ON `outbox` (`status`,`next_attempt_at`);--> statement-breakpoint
+CREATE INDEX `outbox_card_idx` ON `outbox` (`card_key`);--> statement-breakpoint
 CREATE INDEX `people_unit_idx` ON `people` (`unit_id`);--> statement-breakpoint
 CREATE INDEX `referral_returns_unit_idx` ON `referral_returns` (`unit_id`);--> statement-breakpoint
 CREATE INDEX `referrals_handling_idx` ON `referrals` (`handling_unit_id`,`status`);--> statement-breakpoint

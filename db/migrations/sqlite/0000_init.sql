@@ -146,6 +146,7 @@ CREATE TABLE `outbox` (
 	`target_type` text(16) NOT NULL,
 	`target_id` integer NOT NULL,
 	`payload` text NOT NULL,
+	`card_key` text(128),
 	`status` text(16) NOT NULL,
 	`attempts` integer DEFAULT 0 NOT NULL,
 	`next_attempt_at` integer NOT NULL,
@@ -157,6 +158,7 @@ CREATE TABLE `outbox` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `outbox_dedupe_uq` ON `outbox` (`dedupe_key`);--> statement-breakpoint
 CREATE INDEX `outbox_due_idx` ON `outbox` (`status`,`next_attempt_at`);--> statement-breakpoint
+CREATE INDEX `outbox_card_idx` ON `outbox` (`card_key`);--> statement-breakpoint
 CREATE TABLE `pass_downs` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`referral_id` integer NOT NULL,
