@@ -401,8 +401,8 @@ export const inboundEvents = sqliteTable(
     payload: text("payload").notNull(),
     receivedAt: instant("received_at").notNull(),
     handledAt: instant("handled_at"),
-    /** Stable error code when handling failed. */
-    errorCode: short("error_code", 64),
+    /** The answer given, as JSON, so that a repeat gets the same answer. */
+    result: text("result"),
   },
   (t) => [uniqueIndex("inbound_events_dedupe_uq").on(t.dedupeKey)],
 );

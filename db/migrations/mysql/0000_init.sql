@@ -129,7 +129,7 @@ CREATE TABLE `inbound_events` (
 	`payload` mediumtext NOT NULL,
 	`received_at` bigint NOT NULL,
 	`handled_at` bigint,
-	`error_code` varchar(64),
+	`result` mediumtext,
 	CONSTRAINT `inbound_events_id` PRIMARY KEY(`id`),
 	CONSTRAINT `inbound_events_dedupe_uq` UNIQUE(`dedupe_key`)
 );

@@ -125,7 +125,7 @@ CREATE TABLE `inbound_events` (
 	`payload` text NOT NULL,
 	`received_at` integer NOT NULL,
 	`handled_at` integer,
-	`error_code` text(64)
+	`result` text
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `inbound_events_dedupe_uq` ON `inbound_events` (`dedupe_key`);--> statement-breakpoint
