@@ -29,6 +29,18 @@ export const scheduleFileSchema = z
     days: z.array(daySchema).min(1, "至少列出一天"),
   })
   .superRefine((file, ctx) => {
+    // A date listed twice leaves the day's kind to chance: refuse it.
+    const seen = new Set<string>();
+    file.days.forEach((d, i) => {
+      if (seen.has(d.date)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["days", i, "date"],
+          message: `${d.date} 重复列出`,
+        });
+      }
+      seen.add(d.date);
+    });
     if (file.year === undefined) {
       return;
     }
@@ -61,15 +73,26 @@ export function parseScheduleFile(text: string): ScheduleFile {
   } catch {
     throw new AppError("calendar_file_invalid", "节假日文件不是有效的 JSON。");
   }
-  const parsed = scheduleFileSchema.safeParse(raw);
+  // zod's own messages (missing field, wrong type) in Chinese too.
+  const parsed = scheduleFileSchema.safeParse(raw, {
+    error: z.locales.zhCN().localeError,
+  });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new AppError(
       "calendar_file_invalid",
-      `节假日文件第 ${issue.path.join(".")} 项：${issue.message}`,
+      `节假日文件${where(issue.path)}：${issue.message}`,
     );
   }
   return parsed.data;
+}
+
+/** ["days", 3, "date"] → " days 第 4 项的 date"; [] → "" (the whole file). */
+function where(path: PropertyKey[]): string {
+  const parts = path.map((p) =>
+    typeof p === "number" ? `第 ${p + 1} 项` : String(p),
+  );
+  return parts.length ? ` ${parts.join(" ").replace(/项 /g, "项的 ")}` : "";
 }
 
 /**

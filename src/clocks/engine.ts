@@ -64,11 +64,17 @@ export class ClockEngine {
    * Stops a clock at an instant; records how many working days late it
    * was. Stopping a stopped clock changes nothing.
    */
-  async stop(q: Db, cal: Calendar, clock: ClockRow, now: number) {
+  async stop(
+    q: Db,
+    cal: Calendar,
+    clock: ClockRow,
+    now: number,
+    onDate: IsoDate = dateOf(now),
+  ) {
     if (clock.status !== "open") {
       return clock;
     }
-    const today = dateOf(now);
+    const today = onDate;
     const late = today > clock.dueDate ? cal.workdaysAfter(clock.dueDate, today) : 0;
     const { clocks } = this.store.t;
     await q
@@ -76,6 +82,23 @@ export class ClockEngine {
       .set({ status: "stopped", stoppedAt: now, lateDays: late || null })
       .where(and(eq(clocks.id, clock.id), eq(clocks.status, "open")));
     return { ...clock, status: "stopped", stoppedAt: now, lateDays: late || null };
+  }
+
+  /** Opens a stopped clock again, with the same deadline. */
+  async reopen(q: Db, clock: ClockRow) {
+    const { clocks } = this.store.t;
+    await q
+      .update(clocks)
+      .set({ status: "open", stoppedAt: null, lateDays: null })
+      .where(eq(clocks.id, clock.id));
+    return { ...clock, status: "open", stoppedAt: null, lateDays: null };
+  }
+
+  /** Hands a clock to another unit (a case passed down or redirected). */
+  async reassign(q: Db, clock: ClockRow, unitId: number) {
+    const { clocks } = this.store.t;
+    await q.update(clocks).set({ unitId }).where(eq(clocks.id, clock.id));
+    return { ...clock, unitId };
   }
 
   /** Moves a deadline by extra working days; the original stays on record. */

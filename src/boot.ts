@@ -1,0 +1,65 @@
+/**
+ * Builds a running bot from a configuration: database (migrated), seed
+ * data, context, channels and services. `main.ts` serves it; tests and the
+ * job runner use it the same way, with their own clock.
+ */
+import { openStore } from "../db/index.js";
+import { SimulatorChannel } from "../bots/simulator/channel.js";
+import { ActionHandler } from "./actions.js";
+import type { Config } from "./config.js";
+import { createContext, type AppContext } from "./context.js";
+import { createLogger, type Logger } from "./logger.js";
+import { ReferralService } from "./referrals/service.js";
+import { systemClock, type Clock } from "./time.js";
+import { loadDemoPeople, loadUnits } from "./units/seed.js";
+
+export const DEMO_PEOPLE_FILE = "db/seed/demo-people.json";
+
+export interface Bot {
+  ctx: AppContext;
+  referrals: ReferralService;
+  actions: ActionHandler;
+  /** Delivers what the outbox holds now (after an action, so cards change at once). */
+  deliverNow(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function boot(
+  config: Config,
+  options: { clock?: Clock; log?: Logger } = {},
+): Promise<Bot> {
+  const log =
+    options.log ?? createLogger({ level: config.logLevel, pretty: config.logPretty });
+  const store = await openStore(config.databaseUrl);
+  const units = await loadUnits(store, config.seedFile);
+  log.info({ units }, "member units loaded");
+  if (config.simulator) {
+    const people = await loadDemoPeople(store, DEMO_PEOPLE_FILE);
+    log.info({ people }, "simulator: demo people loaded");
+  }
+
+  const ctx = createContext({ config, store, log, clock: options.clock ?? systemClock });
+  if (config.simulator) {
+    ctx.outbox.register(new SimulatorChannel(store, ctx.clock));
+  }
+  const referrals = new ReferralService(ctx);
+  const actions = new ActionHandler(ctx, referrals);
+
+  let delivering: Promise<void> | undefined;
+  const deliverNow = async () => {
+    // One delivery pass at a time per process; callers share a running one.
+    delivering ??= ctx.outbox
+      .deliverDue(ctx.clock.now())
+      .then(() => undefined)
+      .finally(() => (delivering = undefined));
+    await delivering;
+  };
+
+  return {
+    ctx,
+    referrals,
+    actions,
+    deliverNow,
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * What every workflow, job and route needs, built once at start-up (or per
+ * test) and passed in: nothing reaches for globals.
+ */
+import type { Store } from "../db/index.js";
+import type { Calendar } from "./calendar/calendar.js";
+import { loadCalendar } from "./calendar/store.js";
+import { ClockEngine } from "./clocks/engine.js";
+import type { Config } from "./config.js";
+import type { Logger } from "./logger.js";
+import { Outbox } from "./outbox/outbox.js";
+import type { Clock } from "./time.js";
+import { Directory } from "./units/directory.js";
+
+const CALENDAR_TTL_MS = 30_000;
+
+/** The calendar, reloaded from the database now and then or on demand. */
+export class Calendars {
+  private cached?: { calendar: Calendar; loadedAt: number };
+
+  constructor(private readonly store: Store) {}
+
+  async get(): Promise<Calendar> {
+    const now = Date.now();
+    if (!this.cached || now - this.cached.loadedAt > CALENDAR_TTL_MS) {
+      this.cached = { calendar: await loadCalendar(this.store), loadedAt: now };
+    }
+    return this.cached.calendar;
+  }
+
+  invalidate(): void {
+    this.cached = undefined;
+  }
+}
+
+/** Addresses of the pages cards link to. */
+export class Links {
+  constructor(private readonly base: string) {}
+
+  referral(id: number): string {
+    return `${this.base}/referrals/${id}`;
+  }
+
+  referralForm(id: number, form: string): string {
+    return `${this.base}/referrals/${id}/${form}`;
+  }
+
+  newReferral(): string {
+    return `${this.base}/referrals/new`;
+  }
+}
+
+export interface AppContext {
+  config: Config;
+  store: Store;
+  log: Logger;
+  clock: Clock;
+  calendars: Calendars;
+  clocks: ClockEngine;
+  outbox: Outbox;
+  directory: Directory;
+  links: Links;
+}
+
+export function createContext(parts: {
+  config: Config;
+  store: Store;
+  log: Logger;
+  clock: Clock;
+}): AppContext {
+  const { config, store, log } = parts;
+  return {
+    ...parts,
+    calendars: new Calendars(store),
+    clocks: new ClockEngine(store, log.child({ name: "clocks" })),
+    outbox: new Outbox(store, log.child({ name: "outbox" }), config.officeHours),
+    directory: new Directory(store),
+    links: new Links(config.publicUrl),
+  };
+}

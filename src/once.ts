@@ -1,0 +1,46 @@
+/**
+ * Exactly-once handling of user actions. A click, a command or a form
+ * submission carries a key; the first arrival is handled and its answer
+ * stored in the same transaction, a repeat gets the stored answer and
+ * changes nothing. If handling fails, nothing is stored and the user may
+ * try again.
+ */
+import { eq } from "drizzle-orm";
+import type { Db } from "../db/index.js";
+import type { AppContext } from "./context.js";
+
+export async function once<T extends object>(
+  ctx: AppContext,
+  key: string | undefined,
+  channel: string,
+  payload: unknown,
+  handle: (q: Db) => Promise<T>,
+): Promise<T & { duplicate?: boolean }> {
+  const { store } = ctx;
+  const { inboundEvents } = store.t;
+  return store.tx(async (q): Promise<T & { duplicate?: boolean }> => {
+    if (!key) {
+      return handle(q);
+    }
+    const now = ctx.clock.now();
+    const first = await store.insertIfAbsent(q, inboundEvents, {
+      dedupeKey: key,
+      channel,
+      payload: JSON.stringify(payload ?? null),
+      receivedAt: now,
+    });
+    if (!first) {
+      const [event] = await q
+        .select({ result: inboundEvents.result })
+        .from(inboundEvents)
+        .where(eq(inboundEvents.dedupeKey, key));
+      return { ...(JSON.parse(event?.result ?? "{}") as T), duplicate: true };
+    }
+    const result = await handle(q);
+    await q
+      .update(inboundEvents)
+      .set({ result: JSON.stringify(result), handledAt: now })
+      .where(eq(inboundEvents.dedupeKey, key));
+    return result;
+  });
+}

@@ -1,0 +1,182 @@
+/**
+ * What people type for each step of a referral, checked with the same
+ * schemas on the form pages, the API and chat commands.
+ */
+import { z } from "zod";
+import {
+  isoDate,
+  moneyFen,
+  optionalText,
+  phone,
+  requiredText,
+  submissionId,
+  wholeNumber,
+  yesNo,
+} from "../validation.js";
+
+export const REFERRAL_KINDS = {
+  source: "源头性欠薪案件",
+  crime: "涉嫌拒不支付劳动报酬罪案件",
+} as const;
+
+export type ReferralKind = keyof typeof REFERRAL_KINDS;
+
+/** Upper half of attachment 4 (or 3), plus what HRSS hands over. */
+export const referralInput = z.object({
+  submissionId,
+  kind: z.enum(["source", "crime"], { error: "请选择案件类型" }),
+  receivingUnitId: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+  caseName: requiredText(200),
+  cause: requiredText(200),
+  complainantName: requiredText(64),
+  companyName: requiredText(200),
+  headCount: wholeNumber(1, 100_000),
+  amount: moneyFen,
+  foundDate: isoDate,
+  referralDate: isoDate,
+  contactName: requiredText(64),
+  contactPhone: phone,
+  fileVolumes: wholeNumber(0, 999),
+  filePages: wholeNumber(0, 99_999),
+  exhibits: optionalText(500),
+});
+
+export type ReferralInput = z.infer<typeof referralInput>;
+
+export const referralLabels: Record<string, string> = {
+  kind: "案件类型",
+  receivingUnitId: "接收单位",
+  caseName: "案件名称",
+  cause: "案由",
+  complainantName: "投诉人姓名",
+  companyName: "被投诉单位",
+  headCount: "投诉人数",
+  amount: "投诉金额",
+  foundDate: "发现日期",
+  referralDate: "移送时间",
+  contactName: "移送联系人",
+  contactPhone: "移送联系方式",
+  fileVolumes: "案卷册数",
+  filePages: "案卷页数",
+  exhibits: "移送涉案物品",
+  submissionId: "提交编号",
+};
+
+/** Attachment 2, when the signer corrects what was declared. */
+export const receiptInput = z.object({
+  submissionId,
+  volumes: wholeNumber(0, 999),
+  pages: wholeNumber(0, 99_999),
+  exhibits: optionalText(500),
+  handedOverBy: requiredText(64),
+  handoverDate: isoDate,
+  signerName: requiredText(64),
+});
+
+export type ReceiptInput = z.infer<typeof receiptInput>;
+
+export const receiptLabels: Record<string, string> = {
+  volumes: "案卷册数",
+  pages: "案卷页数",
+  exhibits: "涉案物品",
+  handedOverBy: "移送人",
+  handoverDate: "移送日期",
+  signerName: "签收人",
+};
+
+export const reasonInput = z.object({
+  submissionId,
+  reason: requiredText(500),
+});
+
+export const resolveReturnInput = z.discriminatedUnion(
+  "decision",
+  [
+    z.object({
+      submissionId,
+      decision: z.literal("redirect"),
+      unitId: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+    }),
+    z.object({
+      submissionId,
+      decision: z.literal("overrule"),
+      note: requiredText(500),
+    }),
+  ],
+  { error: "请选择改派或维持原移送" },
+);
+
+export const passDownInput = z.object({
+  submissionId,
+  unitId: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+  note: optionalText(500),
+});
+
+export const extensionInput = z.object({
+  submissionId,
+  workdays: wholeNumber(1, 30),
+  reason: requiredText(500),
+});
+
+export const actionLabels: Record<string, string> = {
+  reason: "理由",
+  decision: "处理方式",
+  unitId: "单位",
+  note: "说明",
+  workdays: "延期工作日数",
+};
+
+const feedbackCommon = {
+  submissionId,
+  handlerContact: requiredText(64),
+  handlerPhone: phone,
+  recoveredWorkers: wholeNumber(0, 100_000),
+  recoveredAmount: moneyFen,
+};
+
+/** Lower half of attachment 4. */
+export const sourceFeedbackInput = z.object({
+  ...feedbackCommon,
+  penalty: optionalText(1000),
+  summary: requiredText(2000),
+  remarks: optionalText(500),
+});
+
+/** Lower half of attachment 3. */
+export const crimeFeedbackInput = z.object({
+  ...feedbackCommon,
+  caseOpened: yesNo,
+  arrestApproved: yesNo,
+  prosecuted: yesNo,
+  closedDate: z.preprocess(
+    (v) => (v === "" || v === null ? undefined : v),
+    isoDate.optional(),
+  ),
+});
+
+export type SourceFeedback = z.infer<typeof sourceFeedbackInput>;
+export type CrimeFeedback = z.infer<typeof crimeFeedbackInput>;
+
+const sourceFeedbackLabels: Record<string, string> = {
+  handlerContact: "承办联系人",
+  handlerPhone: "承办联系方式",
+  recoveredWorkers: "追薪人数",
+  recoveredAmount: "追薪金额",
+  penalty: "对违法行为行政处（理）罚情况",
+  summary: "办理概况及结果",
+  remarks: "备注",
+  caseOpened: "是否立案",
+  arrestApproved: "是否批捕",
+  prosecuted: "是否起诉",
+  closedDate: "结案时间",
+};
+
+export function feedbackLabels(kind: ReferralKind): Record<string, string> {
+  return kind === "source"
+    ? sourceFeedbackLabels
+    : {
+        ...sourceFeedbackLabels,
+        handlerContact: "侦办联系人",
+        handlerPhone: "侦办联系方式",
+      };
+}

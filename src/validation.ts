@@ -1,0 +1,126 @@
+/**
+ * Input checking shared by the API, the form pages and chat commands: one
+ * zod schema per input, and errors that name the field in Chinese.
+ */
+import { z } from "zod";
+import { ValidationError } from "./errors.js";
+import { isValidDate } from "./time.js";
+
+z.config(z.locales.zhCN());
+
+const blankToUndefined = (v: unknown) =>
+  typeof v === "string" && v.trim() === "" ? undefined : v;
+
+/** Text that must be filled in, trimmed. */
+export const requiredText = (max: number) =>
+  z.preprocess(
+    (v) => (typeof v === "string" ? v.trim() : v),
+    z
+      .string({ error: "请填写" })
+      .min(1, "请填写")
+      .max(max, `不能超过 ${max} 个字`),
+  );
+
+export const optionalText = (max: number) =>
+  z.preprocess(
+    (v) => (typeof v === "string" ? v.trim() : v ?? ""),
+    z.string().max(max, `不能超过 ${max} 个字`),
+  );
+
+/** A whole number typed into a form ("12" or 12). */
+export const wholeNumber = (min: number, max: number) =>
+  z.preprocess(
+    (v) => {
+      const b = blankToUndefined(v);
+      if (typeof b === "string") {
+        return /^\s*\d+\s*$/.test(b) ? Number(b) : NaN;
+      }
+      return b;
+    },
+    z
+      .number({ error: "请填写整数" })
+      .int("请填写整数")
+      .min(min, `不能小于 ${min}`)
+      .max(max, `不能大于 ${max}`),
+  );
+
+/** Yuan with at most two decimals, kept as integer fen. */
+export const moneyFen = z.preprocess(
+  (v) => {
+    const b = blankToUndefined(v);
+    return typeof b === "number" ? String(b) : b;
+  },
+  z
+    .string({ error: "请填写金额" })
+    .transform((s) => s.replace(/[,，\s]/g, ""))
+    .refine(
+      (s) => /^\d{1,11}(\.\d{1,2})?$/.test(s),
+      "请填写金额（元），可带两位小数，如 12345.67",
+    )
+    .transform((s) => {
+      const [yuan, cents = ""] = s.split(".");
+      return Number(yuan) * 100 + Number(cents.padEnd(2, "0"));
+    }),
+);
+
+export const isoDate = z.preprocess(
+  blankToUndefined,
+  z
+    .string({ error: "请填写日期" })
+    .refine(isValidDate, "不是有效日期，应为 年-月-日，如 2026-09-29"),
+);
+
+export const phone = z.preprocess(
+  (v) => (typeof v === "string" ? v.replace(/[\s]/g, "") : v),
+  z
+    .string({ error: "请填写联系电话" })
+    .regex(
+      /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$/,
+      "不是有效的电话号码（手机 11 位，座机如 0825-2345678）",
+    ),
+);
+
+export const yesNo = z.preprocess(
+  (v) => (v === "是" || v === "true" || v === true ? true
+    : v === "否" || v === "false" || v === false ? false : v),
+  z.boolean({ error: "请选择是或否" }),
+);
+
+/** Idempotency token a form page puts in every submission. */
+export const submissionId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, "提交编号无效，请刷新页面后重试")
+  .optional();
+
+/**
+ * Parses input or throws a ValidationError whose issues name each field by
+ * its Chinese label.
+ */
+export function parse<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  labels: Record<string, string>,
+): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (result.success) {
+    return result.data;
+  }
+  const seen = new Set<string>();
+  const issues = [];
+  for (const issue of result.error.issues) {
+    const field = issue.path.join(".") || "_";
+    if (seen.has(field)) {
+      continue;
+    }
+    seen.add(field);
+    const label = labels[field] ?? field;
+    issues.push({ field, message: `${label}：${issue.message}` });
+  }
+  throw new ValidationError(issues);
+}
+
+/** "123456" fen → "1,234.56" */
+export function formatYuan(fen: number): string {
+  const yuan = Math.floor(fen / 100).toLocaleString("en-US");
+  return `${yuan}.${String(fen % 100).padStart(2, "0")}`;
+}
