@@ -277,7 +277,8 @@ describe("schedule files: errors", () => {
   ];
 
   it.each(cases)("answers %s in Chinese", (_, content, message) => {
-    const text = typeof content === "string" ? content : JSON.stringify(content);
+    const text =
+      typeof content === "string" ? content : JSON.stringify(content);
     const error = rejection(text);
 
     expect(error.code).toBe("calendar_file_invalid");
@@ -288,7 +289,7 @@ describe("schedule files: errors", () => {
   });
 });
 
-describe.each(engines())("schedule files in the database on $name", (engine) => {
+describe.each(engines())("schedule files stored on $name", (engine) => {
   let store: Store;
 
   beforeEach(async () => {
@@ -333,7 +334,7 @@ describe.each(engines())("schedule files in the database on $name", (engine) => 
     expect(await rowCounts()).toEqual({ days: 34, years: 1, audits: 1 });
   });
 
-  it("replaces a year's earlier overrides when the year is reloaded", async () => {
+  it("replaces a year's earlier overrides on reload", async () => {
     const correction = parseScheduleFile(
       JSON.stringify({
         source: "临时更正",
@@ -369,8 +370,9 @@ describe.each(engines())("schedule files in the database on $name", (engine) => 
   });
 
   it("stores nothing from a bad file", async () => {
+    const when = at("2026-12-01T10:00");
     const load = async (text: string) =>
-      saveSchedule(store, parseScheduleFile(text), admin, at("2026-12-01T10:00"));
+      saveSchedule(store, parseScheduleFile(text), admin, when);
     const bad = [
       "not json",
       JSON.stringify({ year: 2027, source: "通知", days: [] }),

@@ -374,7 +374,7 @@ describe.each(engines())("ClockEngine on $name", (engine) => {
   });
 
   describe("explainClock", () => {
-    it("shows the holiday and the make-up day of the spec example", async () => {
+    it("shows the spec example's holiday and make-up day", async () => {
       const clock = await start("referral.refer", "2026-09-30");
 
       const explained = explainClock(cal, clock);
