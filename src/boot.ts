@@ -3,7 +3,7 @@
  * data, context, channels and services. `main.ts` serves it; tests and the
  * job runner use it the same way, with their own clock.
  */
-import { openStore } from "../db/index.js";
+import { openStore, type Store } from "../db/index.js";
 import { SimulatorChannel } from "../bots/simulator/channel.js";
 import { ActionHandler } from "./actions.js";
 import type { Config } from "./config.js";
@@ -26,11 +26,11 @@ export interface Bot {
 
 export async function boot(
   config: Config,
-  options: { clock?: Clock; log?: Logger } = {},
+  options: { clock?: Clock; log?: Logger; store?: Store } = {},
 ): Promise<Bot> {
   const log =
     options.log ?? createLogger({ level: config.logLevel, pretty: config.logPretty });
-  const store = await openStore(config.databaseUrl);
+  const store = options.store ?? (await openStore(config.databaseUrl));
   const units = await loadUnits(store, config.seedFile);
   log.info({ units }, "member units loaded");
   if (config.simulator) {

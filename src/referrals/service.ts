@@ -44,6 +44,8 @@ export interface Outcome {
   referralId: number;
   /** What to tell the person who acted, in Chinese. */
   message: string;
+  /** True when this was a repeat of an action already handled. */
+  duplicate?: boolean;
 }
 
 interface Step {
