@@ -10,7 +10,7 @@ import type { Config } from "./config.js";
 import { createContext, type AppContext } from "./context.js";
 import { createLogger, type Logger } from "./logger.js";
 import { ReferralService } from "./referrals/service.js";
-import { systemClock, type Clock } from "./time.js";
+import { addDays, dateOf, systemClock, type Clock } from "./time.js";
 import { loadDemoPeople, loadUnits } from "./units/seed.js";
 
 export const DEMO_PEOPLE_FILE = "db/seed/demo-people.json";
@@ -42,6 +42,7 @@ export async function boot(
   if (config.simulator) {
     ctx.outbox.register(new SimulatorChannel(store, ctx.clock));
   }
+  await warnAboutCalendar(ctx);
   const referrals = new ReferralService(ctx);
   const actions = new ActionHandler(ctx, referrals);
 
@@ -62,4 +63,21 @@ export async function boot(
     deliverNow,
     close: () => store.close(),
   };
+}
+
+/**
+ * Deadlines of up to 30 working days reach about two months ahead: say
+ * loudly when the calendar has no schedule that far.
+ */
+async function warnAboutCalendar(ctx: AppContext): Promise<void> {
+  const cal = await ctx.calendars.get();
+  const horizon = addDays(dateOf(ctx.clock.now()), 60);
+  if (!cal.hasData(horizon)) {
+    ctx.log.warn(
+      { code: "calendar_data_missing", year: horizon.slice(0, 4) },
+      `CALENDAR DATA MISSING for ${horizon.slice(0, 4)}: deadlines that ` +
+        "cross into it are provisional (weekends only) until the State " +
+        "Council's schedule is loaded with `npm run calendar -- load FILE`",
+    );
+  }
 }
