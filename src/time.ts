@@ -36,6 +36,32 @@ export class ManualClock implements Clock {
   }
 }
 
+/**
+ * A clock that runs with real time but can be moved: the simulator's, so
+ * a demo can jump to a deadline and watch the reminders.
+ */
+export class OffsetClock extends ManualClock {
+  private offset = 0;
+
+  constructor() {
+    super(0);
+  }
+
+  override now(): number {
+    return Date.now() + this.offset;
+  }
+
+  override set(instant: number | string): void {
+    const target =
+      typeof instant === "number" ? instant : parseInstant(instant);
+    this.offset = target - Date.now();
+  }
+
+  override advance(ms: number): void {
+    this.offset += ms;
+  }
+}
+
 /** Accepts "2026-09-29T09:00" (read as Shanghai time) or a full ISO form. */
 export function parseInstant(text: string): number {
   const local = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(text);
