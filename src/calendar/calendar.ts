@@ -132,6 +132,10 @@ export class Calendar {
    * at least `k` working days on `today`. Undefined for k = 0.
    */
   dueDateOverdueBy(today: IsoDate, k: number): IsoDate {
+    // Below 1 the walk back would never stop: refuse instead of hanging.
+    if (!Number.isInteger(k) || k < 1) {
+      throw new RangeError(`overdue days must be 1 or more, got ${k}`);
+    }
     let found = 0;
     let date = today;
     while (true) {

@@ -121,6 +121,11 @@ describe("dueDateOverdueBy", () => {
     expect(cal.dueDateOverdueBy("2026-10-09", 3)).toBe("2026-09-29");
   });
 
+  it("refuses k below 1 instead of searching forever", () => {
+    expect(() => cal.dueDateOverdueBy("2026-10-20", 0)).toThrow(RangeError);
+    expect(() => cal.dueDateOverdueBy("2026-10-20", 1.5)).toThrow(RangeError);
+  });
+
   it("agrees with workdaysAfter on every day of 2026", () => {
     for (let today = "2026-01-15"; today <= "2026-12-31"; ) {
       for (const k of [1, 2, 5, 10]) {
