@@ -175,8 +175,8 @@ export class ReferralService {
         signedAt: s.now,
         channel: actor.channel,
       };
-      await this.ctx.store.insert(s.q, this.ctx.store.t.receipts, receipt);
       await this.save(s, r, { status: "in_progress" });
+      await this.ctx.store.insert(s.q, this.ctx.store.t.receipts, receipt);
       await this.audit(s, actor, id, "referral.sign", { receipt });
       await this.afterChange(s, id, {
         to: [r.createdBy],
@@ -199,6 +199,7 @@ export class ReferralService {
           "只有待签收的案件可以退回；已签收的案件如确属其他单位职责，请联系移送单位。",
         );
       }
+      await this.save(s, r, { status: "returned" });
       await this.ctx.store.insert(s.q, this.ctx.store.t.referralReturns, {
         referralId: id,
         unitId: r.handlingUnitId,
@@ -206,7 +207,6 @@ export class ReferralService {
         returnedBy: actor.person.id,
         returnedAt: s.now,
       });
-      await this.save(s, r, { status: "returned" });
       await this.audit(s, actor, id, "referral.return", { unitId: r.handlingUnitId, reason: input.reason });
       const deciders = await this.returnDeciders(view);
       await this.afterChange(s, id, {
@@ -235,10 +235,10 @@ export class ReferralService {
       const resolved = { resolvedBy: actor.person.id, resolvedAt: s.now };
 
       if (input.decision === "overrule") {
+        await this.save(s, r, { status: "pending_receipt" });
         await s.q.update(t.referralReturns)
           .set({ ...resolved, resolution: "overruled" })
           .where(eq(t.referralReturns.id, view.openReturn.id));
-        await this.save(s, r, { status: "pending_receipt" });
         await this.audit(s, actor, id, "referral.overrule_return", { note: input.note });
         const liaisons = await this.liaisonIds(r.handlingUnitId);
         await this.afterChange(s, id, {
@@ -254,12 +254,12 @@ export class ReferralService {
       if (!takeBack) {
         this.checkRedirect(view, target);
       }
-      await s.q.update(t.referralReturns)
-        .set({ ...resolved, resolution: "redirected", redirectedTo: target!.id })
-        .where(eq(t.referralReturns.id, view.openReturn.id));
       await this.save(s, r, takeBack
         ? { status: "in_progress", handlingUnitId: target!.id, supervisingUnitId: null }
         : { status: "pending_receipt", handlingUnitId: target!.id });
+      await s.q.update(t.referralReturns)
+        .set({ ...resolved, resolution: "redirected", redirectedTo: target!.id })
+        .where(eq(t.referralReturns.id, view.openReturn.id));
       await this.ctx.clocks.reassign(s.q, view.feedbackClock!, target!.id);
       await this.audit(s, actor, id, "referral.redirect", {
         from: r.handlingUnitId, to: target!.id,
@@ -292,6 +292,11 @@ export class ReferralService {
           message: `单位：请选择县（市、区）或园区的${view.handlingUnit.shortName.replace(/^市/, "")}同类部门`,
         }]);
       }
+      await this.save(s, r, {
+        status: "pending_receipt",
+        handlingUnitId: target.id,
+        supervisingUnitId: r.handlingUnitId,
+      });
       await this.ctx.store.insert(s.q, this.ctx.store.t.passDowns, {
         referralId: id,
         fromUnitId: r.handlingUnitId,
@@ -299,11 +304,6 @@ export class ReferralService {
         note: input.note || null,
         by: actor.person.id,
         at: s.now,
-      });
-      await this.save(s, r, {
-        status: "pending_receipt",
-        handlingUnitId: target.id,
-        supervisingUnitId: r.handlingUnitId,
       });
       await this.ctx.clocks.reassign(s.q, view.feedbackClock!, target.id);
       await this.audit(s, actor, id, "referral.pass_down", { to: target.id, note: input.note });
@@ -328,6 +328,7 @@ export class ReferralService {
       if (view.pendingExtension) {
         throw conflict("extension_pending", "已有一份延期申请在等待审批，请勿重复申请。");
       }
+      await this.save(s, r, {});
       await this.ctx.store.insert(s.q, this.ctx.store.t.extensionRequests, {
         referralId: id,
         unitId: r.handlingUnitId,
@@ -337,7 +338,6 @@ export class ReferralService {
         requestedAt: s.now,
         status: "pending",
       });
-      await this.save(s, r, {});
       await this.audit(s, actor, id, "referral.request_extension", {
         workdays: input.workdays, reason: input.reason,
       });
@@ -360,6 +360,7 @@ export class ReferralService {
         throw conflict("no_extension", "该案件没有待审批的延期申请。");
       }
       const t = this.ctx.store.t;
+      await this.save(s, r, {});
       await s.q.update(t.extensionRequests)
         .set({ status: approve ? "approved" : "refused", decidedBy: actor.person.id, decidedAt: s.now })
         .where(eq(t.extensionRequests.id, request.id));
@@ -368,7 +369,6 @@ export class ReferralService {
         const clock = await this.ctx.clocks.extend(s.q, s.cal, view.feedbackClock!, request.workdays);
         dueText = formatDateCn(clock.dueDate);
       }
-      await this.save(s, r, {});
       await this.audit(s, actor, id, approve ? "referral.approve_extension" : "referral.refuse_extension", {
         requestId: request.id, workdays: request.workdays,
       });
@@ -435,6 +435,7 @@ export class ReferralService {
         );
       }
       const { submissionId: _, ...data } = input;
+      await this.save(s, r, { status: "feedback_submitted" });
       await this.ctx.store.insert(s.q, t.feedbacks, {
         referralId: id,
         unitId: r.handlingUnitId,
@@ -446,7 +447,6 @@ export class ReferralService {
         status: "submitted",
       });
       const clock = await this.ctx.clocks.stop(s.q, s.cal, view.feedbackClock!, s.now);
-      await this.save(s, r, { status: "feedback_submitted" });
       await this.audit(s, actor, id, "referral.feedback", { ...data, lateDays: clock.lateDays });
       await this.afterChange(s, id, {
         to: [r.createdBy],
@@ -475,6 +475,11 @@ export class ReferralService {
           r.status === "closed" ? "该案件已办结。" : "该案件没有待审核的反馈。",
         );
       }
+      await this.save(
+        s,
+        r,
+        reason ? { status: "in_progress" } : { status: "closed", closedAt: s.now },
+      );
       const t = this.ctx.store.t;
       await s.q.update(t.feedbacks).set({
         status: reason ? "sent_back" : "accepted",
@@ -486,7 +491,6 @@ export class ReferralService {
       const liaisons = await this.liaisonIds(r.handlingUnitId);
       if (reason) {
         await this.ctx.clocks.reopen(s.q, view.feedbackClock!);
-        await this.save(s, r, { status: "in_progress" });
         await this.audit(s, actor, id, "referral.send_back", { reason: reason.reason });
         await this.afterChange(s, id, {
           to: liaisons,
@@ -494,7 +498,6 @@ export class ReferralService {
         });
         return { referralId: id, message: "已退回补充，承办单位需重新反馈。" };
       }
-      await this.save(s, r, { status: "closed", closedAt: s.now });
       await this.audit(s, actor, id, "referral.close", {});
       await this.afterChange(s, id, {
         to: liaisons,

@@ -179,6 +179,8 @@ describe.each(engines())("referral lifecycle on $name", (engine) => {
       bot.referrals.sign(chen, referralId, undefined, "b-click"),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const loser = results.find((r) => r.status === "rejected");
+    expect((loser as PromiseRejectedResult).reason).toBeInstanceOf(AppError);
     expect(await count(bot.ctx.store, "receipts")).toBe(1);
   });
 
