@@ -74,7 +74,9 @@ export class Calendar {
     if (override) {
       return this.describe(date, override.workday, override.name ?? undefined, true);
     }
-    if (packageHolidays[date]) {
+    // A year an administrator loaded whole replaces the package's year.
+    const fromPackage = !this.completeYears.has(yearOf(date));
+    if (fromPackage && packageHolidays[date]) {
       return {
         date,
         workday: false,
@@ -83,7 +85,7 @@ export class Calendar {
         known,
       };
     }
-    if (packageWorkdays[date]) {
+    if (fromPackage && packageWorkdays[date]) {
       return this.describe(date, true, chineseName(packageWorkdays[date]), known);
     }
     // No entry: an ordinary weekday or weekend, certain only if the year

@@ -397,3 +397,19 @@ describe.each(engines())("schedule files stored on $name", (engine) => {
     expect((await loadCalendar(store)).hasData("2027-06-01")).toBe(false);
   });
 });
+
+describe("a whole year loaded by an administrator", () => {
+  it("replaces the package's schedule for that year", () => {
+    // A corrected 2026 that moves National Day's make-up day: the package's
+    // holidays and make-up days of 2026 no longer apply, only the file's.
+    const cal = new Calendar(
+      [{ date: "2026-10-01", workday: false, name: "国庆节" }],
+      new Set([2026]),
+    );
+    expect(cal.isWorkday("2026-10-02")).toBe(true);
+    expect(cal.isWorkday("2026-10-10")).toBe(false);
+    expect(cal.day("2026-10-01")).toMatchObject({ workday: false, known: true });
+    // Other years still come from the package.
+    expect(cal.isWorkday("2025-10-02")).toBe(false);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * Text commands a person sends the bot in any chat platform: 帮助, 待办,
+ * 签收 + 文号. Anything else gets a pointer to 帮助.
+ */
+import { and, eq } from "drizzle-orm";
+import type { ChannelName } from "./audit.js";
+import type { AppContext } from "./context.js";
+import { AppError, unknownPerson } from "./errors.js";
+import type { ReferralService } from "./referrals/service.js";
+import { todoFor } from "./referrals/todo.js";
+
+export interface TextCommand {
+  channel: Exclude<ChannelName, "web" | "job" | "cli">;
+  externalUserId: string;
+  eventKey: string;
+  text: string;
+}
+
+const HELP = [
+  "可用指令：",
+  "帮助 —— 显示本说明",
+  "待办 —— 列出本单位待签收、待反馈、待审核的移送案件",
+  "签收 文号 —— 签收移送案件，如：签收 遂人社移〔2026〕12号",
+  "移送通知卡片上的按钮和链接可办理其他事项。",
+].join("\n");
+
+export class CommandHandler {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly referrals: ReferralService,
+  ) {}
+
+  /** Returns the reply text. Errors a user caused come back as replies too. */
+  async handle(command: TextCommand): Promise<string> {
+    const person = await this.ctx.directory.personByBinding(
+      command.channel,
+      command.externalUserId,
+    );
+    if (!person) {
+      return unknownPerson().userMessage;
+    }
+    const text = command.text.trim().replace(/\s+/g, " ");
+    try {
+      if (text === "帮助" || text === "?" || text === "？" || /^help$/i.test(text)) {
+        return HELP;
+      }
+      if (text === "待办") {
+        return this.todo(person);
+      }
+      const sign = /^签收\s*(.+)$/.exec(text);
+      if (sign) {
+        const id = await this.referralByNumber(sign[1]);
+        const acting = { person, channel: command.channel };
+        return (await this.referrals.sign(acting, id, undefined, command.eventKey)).message;
+      }
+      return `没有听懂“${text.slice(0, 20)}”。发送“帮助”查看可用指令。`;
+    } catch (error) {
+      if (error instanceof AppError) {
+        return error.userMessage;
+      }
+      throw error;
+    }
+  }
+
+  private async todo(person: Parameters<typeof todoFor>[1]): Promise<string> {
+    const items = await todoFor(this.ctx, person);
+    if (items.length === 0) {
+      return `${person.unit.shortName}目前没有待办的移送案件。`;
+    }
+    const lines = items.map((i, n) =>
+      `${n + 1}. ${i.number} ${i.caseName}：${i.task}` +
+      (i.deadline ? `（${i.deadline}）` : ""),
+    );
+    return [`${person.unit.shortName}待办（${items.length} 件）：`, ...lines].join("\n");
+  }
+
+  /** Finds a referral by its number, forgiving the bracket style typed. */
+  private async referralByNumber(typed: string): Promise<number> {
+    const normal = typed
+      .replace(/[\s]/g, "")
+      .replace(/[[(（【〔]/g, "〔")
+      .replace(/[\])）】〕]/g, "〕");
+    const match = /^(.+)〔(\d{4})〕(\d+)号?$/.exec(normal);
+    if (!match) {
+      throw new AppError(
+        "bad_number",
+        "文号格式不对，应如：签收 遂人社移〔2026〕12号",
+      );
+    }
+    const { referrals } = this.ctx.store.t;
+    const number = `${match[1]}〔${match[2]}〕${Number(match[3])}号`;
+    const [row] = await this.ctx.store.db
+      .select({ id: referrals.id })
+      .from(referrals)
+      .where(and(eq(referrals.number, number), eq(referrals.year, Number(match[2]))));
+    if (!row) {
+      throw new AppError("not_found", `没有找到文号为 ${number} 的移送案件，请核对。`, 404);
+    }
+    return row.id;
+  }
+}
