@@ -129,7 +129,9 @@ export class ClockEngine {
   /**
    * Open clocks whose deadline ends at or before `horizon` (an instant),
    * in deadline order, optionally for some rules or below an escalation
-   * level. Uses the (status, due_at) index.
+   * level. Uses the (status, due_at) index. To read them in pages, pass
+   * the last row of a page as `after` (`afterId` alone skips clocks with
+   * a smaller id but a later deadline).
    */
   async findDue(options: {
     horizon: number;
@@ -137,6 +139,7 @@ export class ClockEngine {
     belowLevel?: number;
     limit?: number;
     afterId?: number;
+    after?: Pick<ClockRow, "dueAt" | "id">;
   }): Promise<ClockRow[]> {
     const { clocks } = this.store.t;
     const conditions = [eq(clocks.status, "open"), lte(clocks.dueAt, options.horizon)];
@@ -148,6 +151,15 @@ export class ClockEngine {
     }
     if (options.afterId !== undefined) {
       conditions.push(gt(clocks.id, options.afterId));
+    }
+    const after = options.after;
+    if (after) {
+      conditions.push(
+        or(
+          gt(clocks.dueAt, after.dueAt),
+          and(eq(clocks.dueAt, after.dueAt), gt(clocks.id, after.id)),
+        )!,
+      );
     }
     return this.store.db
       .select()
