@@ -1,0 +1,214 @@
+/**
+ * The morning reminder, on working days: one message to each liaison whose
+ * unit has something to do. It lists the referrals waiting for the unit's
+ * receipt, the unit's feedback due within REMIND_WITHIN_WORKDAYS working
+ * days, due today or overdue, and the cases the unit passed down and
+ * supervises (督办) that are due soon or overdue. A liaison whose unit has
+ * nothing to do gets nothing.
+ */
+import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import type { ClockRow } from "../src/clocks/engine.js";
+import { REMIND_WITHIN_WORKDAYS } from "../src/clocks/rules.js";
+import type { Config } from "../src/config.js";
+import type { ReferralRow } from "../src/referrals/view.js";
+import { endOfDate, type IsoDate } from "../src/time.js";
+import {
+  DEFAULT_BATCH,
+  deadlineText,
+  dueReferrals,
+  referralTitle,
+  shortDate,
+  UnitNames,
+} from "./items.js";
+import type { JobResult, JobRun } from "./job.js";
+
+export const schedule = (config: Config) => config.schedules.morningReminder;
+
+export const runKey = (r: JobRun) => r.today;
+
+export function skip(r: JobRun): string | undefined {
+  return r.cal.isWorkday(r.today) ? undefined : "not a working day";
+}
+
+interface Line {
+  referral: ReferralRow;
+  pendingReceipt: boolean;
+  /** The feedback deadline, when the referral has its clock. */
+  dueDate?: IsoDate;
+}
+
+/** One unit's items: its own referrals, and those it supervises. */
+interface Agenda {
+  own: Map<number, Line>;
+  supervised: Map<number, Line>;
+}
+
+export async function run(r: JobRun): Promise<JobResult> {
+  const agendas = new Map<number, Agenda>();
+  await collectReceipts(r, agendas);
+  await collectDeadlines(r, agendas);
+
+  const { ctx } = r.bot;
+  const names = new UnitNames(ctx);
+  const notBefore = ctx.outbox.officeTime(r.cal, r.now);
+  const counts = { units: 0, items: 0, queued: 0, already: 0, noLiaison: 0 };
+  for (const [unitId, agenda] of agendas) {
+    const liaisons = await ctx.directory.peopleWithRole(unitId, ["liaison"]);
+    counts.units++;
+    counts.items += agenda.own.size + agenda.supervised.size;
+    if (liaisons.length === 0) {
+      counts.noLiaison++;
+      r.log.warn({ unitId }, "morning-reminder: unit has no liaison to remind");
+      continue;
+    }
+
+    const text = await message(r, names, unitId, agenda);
+    await ctx.store.tx(async (q) => {
+      for (const person of liaisons) {
+        const queued = await ctx.outbox.enqueue(q, {
+          dedupeKey: `remind:${person.id}:${r.today}`,
+          target: { type: "person", id: person.id },
+          body: { type: "markdown", title: "待办提醒", text },
+          notBefore,
+        }, r.now);
+        queued ? counts.queued++ : counts.already++;
+      }
+    });
+  }
+
+  return {
+    summary:
+      `${counts.queued} reminders queued for the liaisons of ` +
+      `${counts.units} units (${counts.items} items), ` +
+      `${counts.already} already queued today`,
+    counts,
+  };
+}
+
+function agendaOf(agendas: Map<number, Agenda>, unitId: number): Agenda {
+  let agenda = agendas.get(unitId);
+  if (!agenda) {
+    agenda = { own: new Map(), supervised: new Map() };
+    agendas.set(unitId, agenda);
+  }
+  return agenda;
+}
+
+/** Referrals waiting for a receipt, whatever their deadline. */
+async function collectReceipts(r: JobRun, agendas: Map<number, Agenda>) {
+  const { store } = r.bot.ctx;
+  const { referrals, clocks } = store.t;
+  const limit = r.batchSize ?? DEFAULT_BATCH;
+  let afterId = 0;
+  for (;;) {
+    const page = await store.db
+      .select()
+      .from(referrals)
+      .where(
+        and(eq(referrals.status, "pending_receipt"), gt(referrals.id, afterId)),
+      )
+      .orderBy(asc(referrals.id))
+      .limit(limit);
+    if (page.length === 0) {
+      return;
+    }
+
+    const feedbackClocks: ClockRow[] = await store.db
+      .select()
+      .from(clocks)
+      .where(
+        and(
+          eq(clocks.subjectType, "referral"),
+          inArray(clocks.subjectId, page.map((x) => x.id)),
+          eq(clocks.rule, "referral.feedback"),
+        ),
+      );
+    for (const referral of page) {
+      const clock = feedbackClocks.find((c) => c.subjectId === referral.id);
+      agendaOf(agendas, referral.handlingUnitId).own.set(referral.id, {
+        referral,
+        pendingReceipt: true,
+        dueDate: clock?.dueDate,
+      });
+    }
+    afterId = page[page.length - 1].id;
+  }
+}
+
+/**
+ * Feedback due by the end of the REMIND_WITHIN_WORKDAYS-th working day
+ * after today (or earlier, overdue), from the clock engine's due index.
+ */
+async function collectDeadlines(r: JobRun, agendas: Map<number, Agenda>) {
+  const last = r.cal.addWorkdays(r.today, REMIND_WITHIN_WORKDAYS).due;
+  const pages = dueReferrals(r.bot.ctx, {
+    horizon: endOfDate(last),
+    batchSize: r.batchSize,
+  });
+  for await (const page of pages) {
+    for (const { clock, referral } of page) {
+      // A returned case waits for the referring unit, not for this one.
+      if (referral.status === "returned") {
+        continue;
+      }
+      const line = {
+        referral,
+        pendingReceipt: referral.status === "pending_receipt",
+        dueDate: clock.dueDate,
+      };
+      agendaOf(agendas, clock.unitId).own.set(referral.id, line);
+      if (referral.supervisingUnitId) {
+        agendaOf(agendas, referral.supervisingUnitId).supervised.set(
+          referral.id,
+          line,
+        );
+      }
+    }
+  }
+}
+
+async function message(
+  r: JobRun,
+  names: UnitNames,
+  unitId: number,
+  agenda: Agenda,
+): Promise<string> {
+  const own = sorted(agenda.own);
+  const supervised = sorted(agenda.supervised);
+  const lines = [`**待办提醒 · ${shortDate(r.today)}**`];
+
+  if (own.length > 0) {
+    lines.push(`${await names.short(unitId)}有 ${own.length} 件待办：`);
+    for (const line of own) {
+      const parts = [referralTitle(r.bot.ctx, line.referral)];
+      if (line.pendingReceipt) {
+        parts.push("待签收");
+      }
+      if (line.dueDate) {
+        parts.push(deadlineText(r.cal, line.dueDate, r.now));
+      }
+      lines.push(`- ${parts.join("｜")}`);
+    }
+  }
+
+  if (supervised.length > 0) {
+    lines.push(`督办 ${supervised.length} 件：`);
+    for (const line of supervised) {
+      const handler = await names.short(line.referral.handlingUnitId);
+      lines.push(
+        `- ${referralTitle(r.bot.ctx, line.referral)}｜${handler}办理｜` +
+          deadlineText(r.cal, line.dueDate!, r.now),
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
+/** Most urgent first: by deadline, then by number. */
+function sorted(lines: Map<number, Line>): Line[] {
+  return [...lines.values()].sort(
+    (a, b) =>
+      (a.dueDate ?? "9999").localeCompare(b.dueDate ?? "9999") ||
+      a.referral.id - b.referral.id,
+  );
+}
