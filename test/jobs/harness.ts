@@ -1,0 +1,206 @@
+/**
+ * Bots for the job tests and the scenario, booted from a DATABASE_URL the
+ * way `npm run job` boots them, so that child processes can open the same
+ * database: SQLite (in memory, or a file when processes share it) and,
+ * when MYSQL_URL is set, a fresh MySQL database of our own.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { eq, like } from "drizzle-orm";
+import type { Dialect } from "../../db/index.js";
+import { boot, type Bot } from "../../src/boot.js";
+import { loadConfig } from "../../src/config.js";
+import { silentLogger } from "../../src/logger.js";
+import type { Acting } from "../../src/referrals/service.js";
+import type { ManualClock } from "../../src/time.js";
+import { admin, dropDatabase, freshName, withDatabase } from "../helpers/db.js";
+
+export interface BotEngine {
+  readonly name: Dialect;
+  /** A booted bot on an empty database, and that database's URL. */
+  open(clock: ManualClock, options?: { shared?: boolean }): Promise<OpenBot>;
+  /** Closes the bots and removes their databases. */
+  release(): Promise<void>;
+}
+
+export interface OpenBot {
+  bot: Bot;
+  url: string;
+}
+
+/** The environment a bot (or a child process) is configured from. */
+export function botEnv(url: string): Record<string, string> {
+  return {
+    DATABASE_URL: url,
+    SIMULATOR: "on",
+    JOBS: "false",
+    LOG_LEVEL: "warn",
+    LOG_PRETTY: "false",
+  };
+}
+
+export function botEngines(): BotEngine[] {
+  const list: BotEngine[] = [sqliteEngine()];
+  if (process.env.MYSQL_URL) {
+    list.push(mysqlEngine(process.env.MYSQL_URL));
+  }
+  return list;
+}
+
+async function bootAt(url: string, clock: ManualClock): Promise<Bot> {
+  const config = loadConfig(botEnv(url));
+  return boot(config, { clock, log: silentLogger });
+}
+
+function sqliteEngine(): BotEngine & { name: "sqlite" } {
+  const bots: Bot[] = [];
+  const dirs: string[] = [];
+  return {
+    name: "sqlite",
+    async open(clock, options = {}) {
+      let url = "sqlite::memory:";
+      if (options.shared) {
+        const dir = mkdtempSync(join(tmpdir(), "jobs-"));
+        dirs.push(dir);
+        url = `sqlite:${join(dir, "bot.db")}`;
+      }
+      const bot = await bootAt(url, clock);
+      bots.push(bot);
+      return { bot, url };
+    },
+    async release() {
+      for (const bot of bots.splice(0)) {
+        await bot.close();
+      }
+      for (const dir of dirs.splice(0)) {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+function mysqlEngine(serverUrl: string): BotEngine & { name: "mysql" } {
+  const opened: { bot: Bot; database: string }[] = [];
+  return {
+    name: "mysql",
+    async open(clock) {
+      const database = freshName("t");
+      await admin(serverUrl, (c) =>
+        c.query(
+          `CREATE DATABASE \`${database}\` ` +
+            "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
+        ),
+      );
+      const url = withDatabase(serverUrl, database);
+      const bot = await bootAt(url, clock);
+      opened.push({ bot, database });
+      return { bot, url };
+    },
+    async release() {
+      for (const { bot, database } of opened.splice(0)) {
+        await bot.close();
+        await dropDatabase(serverUrl, database);
+      }
+    },
+  };
+}
+
+/** A demo person acting through the simulator, by name. */
+export async function person(bot: Bot, name: string): Promise<Acting> {
+  const found = (await bot.ctx.directory.demoPeople()).find(
+    (p) => p.name === name,
+  );
+  if (!found) {
+    throw new Error(`no demo person ${name}`);
+  }
+  return { person: found, channel: "sim" };
+}
+
+export async function unitId(bot: Bot, code: string): Promise<number> {
+  const unit = await bot.ctx.directory.unitByCode(code);
+  if (!unit) {
+    throw new Error(`no unit ${code}`);
+  }
+  return unit.id;
+}
+
+/** The upper half of attachment 4, as the form sends it. */
+export function sourceCase(
+  receivingUnitId: number,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    kind: "source",
+    receivingUnitId,
+    caseName: "滨江花园项目欠薪案",
+    cause: "拖欠工程款",
+    complainantName: "张三",
+    companyName: "遂宁某建筑劳务有限公司",
+    headCount: "12",
+    amount: "123456.70",
+    foundDate: "2026-09-25",
+    referralDate: "2026-09-29",
+    contactName: "王建国",
+    contactPhone: "13800000031",
+    fileVolumes: "1",
+    filePages: "35",
+    exhibits: "考勤表复印件",
+    ...extra,
+  };
+}
+
+export interface QueuedMessage {
+  dedupeKey: string;
+  targetType: string;
+  targetId: number;
+  notBefore: number;
+  text: string;
+}
+
+/** Outbox rows whose dedupe key starts with `prefix`, oldest first. */
+export async function queued(bot: Bot, prefix: string): Promise<QueuedMessage[]> {
+  const { outbox } = bot.ctx.store.t;
+  const rows = await bot.ctx.store.db
+    .select()
+    .from(outbox)
+    .where(like(outbox.dedupeKey, `${prefix}%`))
+    .orderBy(outbox.id);
+  return rows.map((r) => ({
+    dedupeKey: r.dedupeKey,
+    targetType: r.targetType,
+    targetId: r.targetId,
+    notBefore: r.nextAttemptAt,
+    text: textOf(r.payload),
+  }));
+}
+
+export async function outboxSize(bot: Bot): Promise<number> {
+  const rows = await bot.ctx.store.db.select().from(bot.ctx.store.t.outbox);
+  return rows.length;
+}
+
+/** What the simulator shows in an inbox ("person:3", "group:1"). */
+export async function simInbox(bot: Bot, inbox: string) {
+  const { simMessages } = bot.ctx.store.t;
+  const rows = await bot.ctx.store.db
+    .select()
+    .from(simMessages)
+    .where(eq(simMessages.inbox, inbox))
+    .orderBy(simMessages.id);
+  return rows.map((r) => ({ createdAt: r.createdAt, text: textOf(r.payload) }));
+}
+
+/** The readable text of a neutral message, cards included. */
+export function textOf(payload: string): string {
+  const body = JSON.parse(payload) as {
+    type: string;
+    text?: string;
+    card?: { title: string; fields: { label: string; value: string }[] };
+  };
+  if (body.card) {
+    const fields = body.card.fields.map((f) => `${f.label}：${f.value}`);
+    return [body.card.title, ...fields].join("\n");
+  }
+  return body.text ?? "";
+}
