@@ -1,0 +1,286 @@
+/**
+ * The simulator in the browser (/sim): choose a demo person, then see their
+ * chat as the outbox delivered it, click card buttons (which arrive as
+ * neutral actions, like a platform's callbacks), open form links in an
+ * in-chat webview, and move the bot's clock. Mounted only in simulator
+ * mode, never next to a real platform.
+ */
+import { randomUUID } from "node:crypto";
+import { Router } from "@koa/router";
+import { and, asc, desc, eq } from "drizzle-orm";
+import type Koa from "koa";
+import { z } from "zod";
+import { isJobName, runJob, type JobName } from "../../jobs/registry.js";
+import type { Bot } from "../../src/boot.js";
+import type { NeutralAction } from "../../src/channels/types.js";
+import { AppError, forbidden, unknownPerson } from "../../src/errors.js";
+import {
+  dateOf,
+  formatInstant,
+  ManualClock,
+  parseInstant,
+  timeOf,
+  weekdayOf,
+} from "../../src/time.js";
+import type { Person } from "../../src/units/directory.js";
+import { REFERRER_KINDS } from "../../src/units/kinds.js";
+import { parse } from "../../src/validation.js";
+import { rolesText } from "../../src/web/pages/layout.js";
+import {
+  currentPerson,
+  endSession,
+  requirePerson,
+  startSession,
+} from "../../src/web/session.js";
+import type { WebState } from "../../src/web/state.js";
+import { staticFiles } from "../../src/web/static.js";
+import { chatPage, pickerPage } from "./pages.js";
+
+/** The jobs a button can run now, with their Chinese names. */
+export const JOB_LABELS: Record<JobName, string> = {
+  "morning-reminder": "晨间提醒",
+  "overdue-digest": "逾期汇总",
+  "weekly-summary": "每周汇总",
+  deliver: "投递",
+};
+
+/** How many messages of an inbox the chat shows, newest kept. */
+const INBOX_LIMIT = 200;
+
+const loginInput = z.object({
+  personId: z.coerce.number({ error: "请选择身份" }).int().positive(),
+});
+
+const clickInput = z.object({
+  cardKey: z.string().min(1).max(128),
+  action: z.string().min(1).max(64),
+});
+
+const clockInput = z.object({
+  instant: z
+    .string({ error: "请填写日期和时间" })
+    .regex(
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/,
+      "请填写日期和时间，如 2026-10-09T10:00",
+    ),
+});
+
+const labels = {
+  personId: "身份",
+  cardKey: "卡片",
+  action: "按钮",
+  instant: "模拟时间",
+};
+
+export function mountSimulator(app: Koa<WebState>): void {
+  app.use(staticFiles("/sim/static", new URL("./public/", import.meta.url), [
+    "sim.css",
+    "sim.js",
+  ]));
+  const router = simulatorRoutes();
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+}
+
+function simulatorRoutes(): Router<WebState> {
+  const router = new Router<WebState>({ prefix: "/sim" });
+
+  router.get("/", async (ctx) => {
+    const { bot } = ctx.state;
+    const person = ctx.query.switch ? undefined : await currentPerson(ctx);
+    ctx.type = "html";
+    if (!person) {
+      ctx.body = pickerPage(await bot.ctx.directory.demoPeople());
+      return;
+    }
+    ctx.body = chatPage({
+      person,
+      canRefer: canRefer(person),
+      manualClock: bot.ctx.clock instanceof ManualClock,
+      jobs: JOB_LABELS,
+    });
+  });
+
+  router.post("/login", async (ctx) => {
+    const { personId } = parse(loginInput, ctx.state.body, labels);
+    const person = await ctx.state.bot.ctx.directory.person(personId);
+    if (!person?.demo) {
+      throw forbidden("只能以演示人员的身份进入模拟器。");
+    }
+    startSession(ctx, person.id);
+    ctx.status = 303;
+    ctx.redirect("/sim");
+  });
+
+  router.post("/logout", async (ctx) => {
+    endSession(ctx);
+    ctx.status = 303;
+    ctx.redirect("/sim");
+  });
+
+  router.get("/api/state", async (ctx) => {
+    const person = await requirePerson(ctx);
+    ctx.body = await chatState(ctx.state.bot, person);
+  });
+
+  router.post("/api/click", async (ctx) => {
+    const person = await requirePerson(ctx);
+    const input = parse(clickInput, ctx.state.body, labels);
+    const { bot } = ctx.state;
+    const action: NeutralAction = {
+      channel: "sim",
+      // Each click is a new user action; a platform's redelivery would
+      // repeat its key, a second click does not.
+      eventKey: randomUUID(),
+      externalUserId: await simUserId(bot, person),
+      cardKey: input.cardKey,
+      action: input.action,
+      values: {},
+    };
+    const outcome = await bot.actions.handle(action);
+    await bot.deliverNow();
+    ctx.body = outcome;
+  });
+
+  router.post("/api/clock", async (ctx) => {
+    await requirePerson(ctx);
+    const clock = ctx.state.bot.ctx.clock;
+    if (!(clock instanceof ManualClock)) {
+      throw new AppError(
+        "clock_not_manual",
+        "机器人使用系统时间运行，不能在模拟器中调整时间。",
+        409,
+      );
+    }
+    const { instant } = parse(clockInput, ctx.state.body, labels);
+    clock.set(parseInstant(instant));
+    ctx.body = { message: `模拟时间已设为 ${formatInstant(clock.now())}。` };
+  });
+
+  router.post("/api/jobs/:name", async (ctx) => {
+    await requirePerson(ctx);
+    const name = ctx.params.name;
+    if (!isJobName(name)) {
+      throw new AppError("unknown_job", "没有这个任务。", 404);
+    }
+    // A person pressing "run now" means it, even if today's run is done;
+    // dedupe keys still keep every message single.
+    const result = await runJob(name, ctx.state.bot, { force: true });
+    const label = JOB_LABELS[name];
+    ctx.body = {
+      message: result.ran
+        ? `已运行：${label}。运行记录：${result.summary}`
+        : `${label}此时无需运行。运行记录：${result.summary}`,
+    };
+  });
+
+  return router;
+}
+
+function canRefer(person: Person): boolean {
+  return REFERRER_KINDS.includes(person.unit.kind) &&
+    person.roles.has("caseworker");
+}
+
+/** The person's id in the simulator, as the platform would send it. */
+async function simUserId(bot: Bot, person: Person): Promise<string> {
+  const { personBindings } = bot.ctx.store.t;
+  const [binding] = await bot.ctx.store.db
+    .select({ externalId: personBindings.externalId })
+    .from(personBindings)
+    .where(and(
+      eq(personBindings.personId, person.id),
+      eq(personBindings.channel, "sim"),
+    ));
+  if (!binding) {
+    throw unknownPerson();
+  }
+  return binding.externalId;
+}
+
+const WEEKDAYS = ["", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"];
+
+/** Everything the chat page shows, polled every few seconds. */
+async function chatState(bot: Bot, person: Person) {
+  const now = bot.ctx.clock.now();
+  const cal = await bot.ctx.calendars.get();
+  const today = dateOf(now);
+  const day = cal.day(today);
+  const dayText = {
+    workday: "工作日",
+    weekend: "周末",
+    holiday: `节假日（${day.name ?? ""}）`,
+    makeup: `调休上班（${day.name ?? ""}）`,
+  }[day.kind];
+
+  const group = await mechanismGroup(bot);
+  return {
+    me: {
+      id: person.id,
+      name: person.name,
+      unit: person.unit.shortName,
+      roles: rolesText(person),
+    },
+    clock: {
+      now: `${formatInstant(now)}（${WEEKDAYS[weekdayOf(today)]}，${dayText}）`,
+      value: `${today}T${timeOf(now)}`,
+      manual: bot.ctx.clock instanceof ManualClock,
+    },
+    person: await inboxState(bot, "person", person.id, now),
+    group: group
+      ? { name: group.name, ...(await inboxState(bot, "group", group.id, now)) }
+      : null,
+  };
+}
+
+async function mechanismGroup(bot: Bot) {
+  const { chatGroups } = bot.ctx.store.t;
+  const [group] = await bot.ctx.store.db
+    .select()
+    .from(chatGroups)
+    .where(eq(chatGroups.code, "mechanism"));
+  return group;
+}
+
+/** Delivered messages, and those the outbox still holds for later. */
+async function inboxState(
+  bot: Bot,
+  type: "person" | "group",
+  id: number,
+  now: number,
+) {
+  const { simMessages, outbox } = bot.ctx.store.t;
+  const { db } = bot.ctx.store;
+  const delivered = await db
+    .select()
+    .from(simMessages)
+    .where(eq(simMessages.inbox, `${type}:${id}`))
+    .orderBy(desc(simMessages.id))
+    .limit(INBOX_LIMIT);
+  const waiting = await db
+    .select()
+    .from(outbox)
+    .where(and(
+      eq(outbox.targetType, type),
+      eq(outbox.targetId, id),
+      eq(outbox.status, "pending"),
+    ))
+    .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
+    .limit(INBOX_LIMIT);
+
+  return {
+    messages: delivered.reverse().map((m) => ({
+      id: m.id,
+      at: formatInstant(m.createdAt),
+      updatedAt: m.updatedAt > m.createdAt ? formatInstant(m.updatedAt) : null,
+      message: JSON.parse(m.payload) as unknown,
+    })),
+    pending: waiting.map((m) => ({
+      id: m.id,
+      when: m.nextAttemptAt > now
+        ? `将于 ${formatInstant(m.nextAttemptAt)} 送达`
+        : "即将送达",
+      message: JSON.parse(m.payload) as unknown,
+    })),
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * The web app: the form and details pages the cards open, the JSON API
+ * behind them, health, and (only in simulator mode) the simulator chat.
+ * `main.ts` listens with it; tests listen on a random local port.
+ */
+import Koa from "koa";
+import { mountSimulator } from "../../bots/simulator/routes.js";
+import type { Bot } from "../boot.js";
+import { apiRoutes } from "./api.js";
+import { bodyReader } from "./body.js";
+import { errorHandler } from "./errors.js";
+import { pageRoutes } from "./pages/routes.js";
+import { sameOriginWrites, securityHeaders } from "./security.js";
+import { Sessions } from "./session.js";
+import type { WebState } from "./state.js";
+import { staticFiles } from "./static.js";
+
+export function createWebApp(bot: Bot): Koa<WebState> {
+  const app = new Koa<WebState>();
+  const sessions = new Sessions(bot.ctx.config.sessionSecret);
+
+  app.use(async (ctx, next) => {
+    ctx.state.bot = bot;
+    ctx.state.sessions = sessions;
+    await next();
+  });
+  app.use(errorHandler());
+  app.use(securityHeaders());
+  app.use(staticFiles("/static", new URL("./public/", import.meta.url), [
+    "app.css",
+    "form.js",
+  ]));
+
+  app.use(async (ctx, next) => {
+    if (ctx.path !== "/healthz") {
+      return next();
+    }
+    ctx.body = { ok: true };
+  });
+
+  app.use(sameOriginWrites());
+  app.use(bodyReader());
+  for (const router of [pageRoutes(), apiRoutes()]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  if (bot.ctx.config.simulator) {
+    mountSimulator(app);
+  }
+  return app;
+}

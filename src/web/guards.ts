@@ -1,0 +1,165 @@
+/**
+ * Who may open which form, checked when the page loads so that a person
+ * who may not act sees a refusal instead of a form that would fail. These
+ * mirror the checks of ReferralService (which the API runs anyway); keep
+ * the two in step when a rule changes.
+ */
+import { conflict, forbidden } from "../errors.js";
+import type { ReferralView } from "../referrals/view.js";
+import type { Person } from "../units/directory.js";
+import { REFERRER_KINDS } from "../units/kinds.js";
+
+export const FORMS = [
+  "sign",
+  "return",
+  "resolve-return",
+  "pass-down",
+  "extension",
+  "feedback",
+  "send-back",
+] as const;
+
+export type FormName = (typeof FORMS)[number];
+
+export function isFormName(name: string): name is FormName {
+  return (FORMS as readonly string[]).includes(name);
+}
+
+export function assertCanRefer(person: Person): void {
+  if (!REFERRER_KINDS.includes(person.unit.kind) ||
+    !person.roles.has("caseworker")) {
+    throw forbidden(
+      "只有人力资源社会保障部门或信访部门的经办人员可以移送案件。",
+    );
+  }
+}
+
+/** Throws the refusal (403) or the state conflict (409) for a form. */
+export function assertCanUseForm(
+  form: FormName,
+  person: Person,
+  view: ReferralView,
+): void {
+  switch (form) {
+    case "sign":
+      return handlerWhen(person, view, "签收", ["pending_receipt"]);
+    case "return":
+      return handlerWhen(person, view, "退回", ["pending_receipt"]);
+    case "pass-down":
+      handlerWhen(person, view, "转交", ["in_progress"]);
+      if (view.handlingUnit.level !== "city" || view.supervisingUnit) {
+        throw conflict(
+          "cannot_pass_down",
+          "只有市级部门可以把案件转交县（市、区）或园区的同类部门。",
+        );
+      }
+      return;
+    case "extension":
+      handlerWhen(person, view, "申请延期", ["in_progress"]);
+      if (view.pendingExtension) {
+        throw conflict(
+          "extension_pending",
+          "已有一份延期申请在等待审批，请勿重复申请。",
+        );
+      }
+      return;
+    case "feedback":
+      return handlerWhen(person, view, "反馈", ["in_progress"]);
+    case "resolve-return":
+      return assertCanResolveReturn(person, view);
+    case "send-back":
+      assertReferrer(person, view, "审核反馈");
+      if (view.referral.status !== "feedback_submitted") {
+        throw conflict("no_feedback", "该案件没有待审核的反馈。");
+      }
+  }
+}
+
+/** The forms this person could open now, for the details page. */
+export function usableForms(person: Person, view: ReferralView): FormName[] {
+  return FORMS.filter((form) => {
+    try {
+      assertCanUseForm(form, person, view);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Liaisons and leaders of the referring or supervising unit. */
+export function canUrge(person: Person, view: ReferralView): boolean {
+  const r = view.referral;
+  return [r.referringUnitId, r.supervisingUnitId].includes(person.unit.id) &&
+    canDecide(person) && r.status !== "closed" && r.status !== "returned";
+}
+
+export function isReferrer(person: Person, view: ReferralView): boolean {
+  return person.unit.id === view.referral.referringUnitId && canDecide(person);
+}
+
+function canDecide(person: Person): boolean {
+  return ["caseworker", "leader", "liaison"].some((r) =>
+    person.roles.has(r as never),
+  );
+}
+
+function handlerWhen(
+  person: Person,
+  view: ReferralView,
+  what: string,
+  statuses: string[],
+): void {
+  const roleOk = person.roles.has("liaison") || person.roles.has("leader");
+  if (person.unit.id !== view.referral.handlingUnitId || !roleOk) {
+    throw forbidden(
+      `该案件目前由${view.handlingUnit.shortName}办理，` +
+        `您（${person.unit.shortName}${person.name}）无权${what}。`,
+    );
+  }
+  if (!statuses.includes(view.referral.status)) {
+    throw conflict("wrong_status", stateMessage(view, what));
+  }
+}
+
+function assertReferrer(person: Person, view: ReferralView, what: string) {
+  if (!isReferrer(person, view)) {
+    throw forbidden(
+      `只有移送单位${view.referringUnit.shortName}的经办人员或负责人可以${what}。`,
+    );
+  }
+}
+
+function assertCanResolveReturn(person: Person, view: ReferralView) {
+  const decider = view.supervisingUnit ?? view.referringUnit;
+  if (person.unit.id !== decider.id || !canDecide(person)) {
+    throw forbidden(`退回的案件由${decider.shortName}处理，您无权操作。`);
+  }
+  if (view.referral.status !== "returned" || !view.openReturn) {
+    throw conflict("not_returned", "该案件当前没有待处理的退回。");
+  }
+}
+
+const STATUS_TEXT: Record<string, string> = {
+  pending_receipt: "待签收",
+  returned: "已退回",
+  in_progress: "办理中",
+  feedback_submitted: "已反馈待审核",
+  closed: "已办结",
+};
+
+function stateMessage(view: ReferralView, what: string): string {
+  const status = view.referral.status;
+  if (status === "pending_receipt" && what !== "签收" && what !== "退回") {
+    return `请先签收，签收后才能${what}。`;
+  }
+  if (status !== "pending_receipt" && (what === "签收" || what === "退回")) {
+    const receipt = view.receipts.find(
+      (x) => x.unitId === view.referral.handlingUnitId,
+    );
+    if (receipt && what === "签收") {
+      return `该案件已由${receipt.signerName}签收，无需重复签收。`;
+    }
+  }
+  return `该案件当前状态为“${STATUS_TEXT[status] ?? status}”，不能${what}。`;
+}
