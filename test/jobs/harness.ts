@@ -8,10 +8,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq, like } from "drizzle-orm";
+import pino from "pino";
 import type { Dialect } from "../../db/index.js";
 import { boot, type Bot } from "../../src/boot.js";
 import { loadConfig } from "../../src/config.js";
-import { silentLogger } from "../../src/logger.js";
+import { silentLogger, type Logger } from "../../src/logger.js";
 import type { Acting } from "../../src/referrals/service.js";
 import type { ManualClock } from "../../src/time.js";
 import { admin, dropDatabase, freshName, withDatabase } from "../helpers/db.js";
@@ -19,9 +20,15 @@ import { admin, dropDatabase, freshName, withDatabase } from "../helpers/db.js";
 export interface BotEngine {
   readonly name: Dialect;
   /** A booted bot on an empty database, and that database's URL. */
-  open(clock: ManualClock, options?: { shared?: boolean }): Promise<OpenBot>;
+  open(clock: ManualClock, options?: OpenOptions): Promise<OpenBot>;
   /** Closes the bots and removes their databases. */
   release(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** A SQLite file rather than memory, for other processes to open. */
+  shared?: boolean;
+  log?: Logger;
 }
 
 export interface OpenBot {
@@ -48,9 +55,13 @@ export function botEngines(): BotEngine[] {
   return list;
 }
 
-async function bootAt(url: string, clock: ManualClock): Promise<Bot> {
+async function bootAt(
+  url: string,
+  clock: ManualClock,
+  log: Logger = silentLogger,
+): Promise<Bot> {
   const config = loadConfig(botEnv(url));
-  return boot(config, { clock, log: silentLogger });
+  return boot(config, { clock, log });
 }
 
 function sqliteEngine(): BotEngine & { name: "sqlite" } {
@@ -65,7 +76,7 @@ function sqliteEngine(): BotEngine & { name: "sqlite" } {
         dirs.push(dir);
         url = `sqlite:${join(dir, "bot.db")}`;
       }
-      const bot = await bootAt(url, clock);
+      const bot = await bootAt(url, clock, options.log);
       bots.push(bot);
       return { bot, url };
     },
@@ -84,7 +95,7 @@ function mysqlEngine(serverUrl: string): BotEngine & { name: "mysql" } {
   const opened: { bot: Bot; database: string }[] = [];
   return {
     name: "mysql",
-    async open(clock) {
+    async open(clock, options = {}) {
       const database = freshName("t");
       await admin(serverUrl, (c) =>
         c.query(
@@ -93,7 +104,7 @@ function mysqlEngine(serverUrl: string): BotEngine & { name: "mysql" } {
         ),
       );
       const url = withDatabase(serverUrl, database);
-      const bot = await bootAt(url, clock);
+      const bot = await bootAt(url, clock, options.log);
       opened.push({ bot, database });
       return { bot, url };
     },
@@ -203,4 +214,14 @@ export function textOf(payload: string): string {
     return [body.card.title, ...fields].join("\n");
   }
   return body.text ?? "";
+}
+
+/** A logger that keeps its JSON lines for a test to read. */
+export function captureLog(): { log: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const log = pino(
+    { level: "info" },
+    { write: (line: string) => void lines.push(JSON.parse(line)) },
+  );
+  return { log, lines };
 }

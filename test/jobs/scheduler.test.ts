@@ -1,0 +1,109 @@
+import { spawnSync } from "node:child_process";
+import cron from "node-cron";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseArgs } from "../../jobs/cli.js";
+import { dispatch, startScheduler } from "../../jobs/scheduler.js";
+import type { Bot } from "../../src/boot.js";
+import { ManualClock, timeOf } from "../../src/time.js";
+import { at, clockAt } from "../helpers/time.js";
+import { botEngines, captureLog } from "./harness.js";
+
+const [sqlite] = botEngines();
+
+describe("the scheduler", () => {
+  let bot: Bot;
+  let lines: Record<string, unknown>[];
+
+  beforeEach(async () => {
+    const capture = captureLog();
+    lines = capture.lines;
+    ({ bot } = await sqlite.open(clockAt("2026-09-30T09:00"), {
+      log: capture.log,
+    }));
+  });
+
+  afterEach(() => sqlite.release());
+
+  it("runs each job at its Shanghai time, whatever the zone", () => {
+    const scheduler = startScheduler(bot);
+    try {
+      const next = scheduler.nextRuns();
+
+      expect(Object.keys(next).sort()).toEqual([
+        "morning-reminder",
+        "overdue-digest",
+        "weekly-summary",
+      ]);
+      expect(timeOf(next["morning-reminder"]!.getTime())).toBe("09:00");
+      expect(timeOf(next["overdue-digest"]!.getTime())).toBe("09:30");
+      expect(timeOf(next["weekly-summary"]!.getTime())).toBe("09:00");
+    } finally {
+      scheduler.stop();
+    }
+  });
+
+  it("removes its tasks when stopped", () => {
+    const before = cron.getTasks().size;
+    const scheduler = startScheduler(bot);
+    const running = cron.getTasks().size;
+
+    scheduler.stop();
+
+    expect(running).toBe(before + 3);
+    expect(cron.getTasks().size).toBe(before);
+  });
+
+  it("refuses a schedule that is not a cron expression", () => {
+    const broken = {
+      ...bot,
+      ctx: {
+        ...bot.ctx,
+        config: {
+          ...bot.ctx.config,
+          schedules: { ...bot.ctx.config.schedules, overdueDigest: "9:30" },
+        },
+      },
+    };
+
+    expect(() => startScheduler(broken)).toThrow(/overdue-digest.*SCHEDULE_/);
+  });
+
+  it("logs a failing job instead of throwing", async () => {
+    await bot.close();
+
+    await expect(dispatch(bot, "morning-reminder")).resolves.toBeUndefined();
+
+    expect(lines.filter((l) => l.level === 50)).toMatchObject([
+      { job: "morning-reminder", msg: "morning-reminder failed" },
+    ]);
+  });
+});
+
+describe("npm run job", () => {
+  it("reads a job name, an instant and --force", () => {
+    const args = parseArgs(["overdue-digest", "--at", "2026-10-12T09:30"]);
+
+    expect(args?.name).toBe("overdue-digest");
+    expect(args?.force).toBe(false);
+    expect((args?.clock as ManualClock).now()).toBe(at("2026-10-12T09:30"));
+    expect(parseArgs(["deliver", "--force"])?.force).toBe(true);
+  });
+
+  it("rejects what it does not know", () => {
+    expect(parseArgs([])).toBeUndefined();
+    expect(parseArgs(["remind"])).toBeUndefined();
+    expect(parseArgs(["deliver", "--at", "soon"])).toBeUndefined();
+    expect(parseArgs(["deliver", "--at"])).toBeUndefined();
+    expect(parseArgs(["deliver", "--later"])).toBeUndefined();
+  });
+
+  it("answers an unknown job with usage, in Chinese and English, and 2", () => {
+    const child = spawnSync("npx", ["tsx", "jobs/cli.ts", "remind"], {
+      encoding: "utf8",
+      env: { ...process.env, DATABASE_URL: "sqlite::memory:" },
+    });
+
+    expect(child.status).toBe(2);
+    expect(child.stderr).toMatch(/^用法 \/ usage: npm run job -- <morning-reminder\|/);
+  });
+});
