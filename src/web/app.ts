@@ -32,10 +32,13 @@ export function createWebApp(bot: Bot): Koa<WebState> {
   ]));
 
   app.use(async (ctx, next) => {
-    if (ctx.path !== "/healthz") {
-      return next();
+    if (ctx.path === "/healthz") {
+      ctx.body = { ok: true };
+    } else if (ctx.path === "/favicon.ico") {
+      ctx.status = 204;
+    } else {
+      await next();
     }
-    ctx.body = { ok: true };
   });
 
   app.use(sameOriginWrites());

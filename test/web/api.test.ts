@@ -102,6 +102,37 @@ describe("who is calling", () => {
     expect((await res.json()).error.code).toBe("cross_origin");
     expect(await web.count("referrals")).toBe(0);
   });
+  it("refuses a write the browser marks as cross-site", async () => {
+    const { cookie } = await web.signIn("王建国");
+    const res = await fetch(`${web.base}/api/referrals`, {
+      method: "POST",
+      headers: {
+        cookie,
+        "sec-fetch-site": "cross-site",
+        "content-type": "application/json",
+      },
+      body: JSON.stringify(await referralBody(web.bot)),
+    });
+
+    expect(res.status).toBe(403);
+    expect(await web.count("referrals")).toBe(0);
+  });
+
+  it("accepts our own form, whose origin is null under no-referrer", async () => {
+    const { cookie } = await web.signIn("王建国");
+    const res = await fetch(`${web.base}/api/referrals`, {
+      method: "POST",
+      headers: {
+        cookie,
+        origin: "null",
+        "sec-fetch-site": "same-origin",
+        "content-type": "application/json",
+      },
+      body: JSON.stringify(await referralBody(web.bot)),
+    });
+
+    expect(res.status).toBe(201);
+  });
 });
 
 describe("POST /api/referrals", () => {
