@@ -108,10 +108,18 @@ export class Outbox {
     now: number,
   ): Promise<void> {
     const { outbox, cardDeliveries } = this.store.t;
-    await q
-      .update(outbox)
-      .set({ payload: JSON.stringify({ type: "card", card }) })
+    const waiting = await q
+      .select({ id: outbox.id, payload: outbox.payload })
+      .from(outbox)
       .where(and(eq(outbox.cardKey, card.key), eq(outbox.status, "pending")));
+    for (const row of waiting) {
+      // A waiting update stays an update: as a card it would show twice.
+      const { type } = JSON.parse(row.payload) as OutboundMessage;
+      await q
+        .update(outbox)
+        .set({ payload: JSON.stringify({ type, card }) })
+        .where(eq(outbox.id, row.id));
+    }
 
     const copies = await q
       .select({ personId: cardDeliveries.personId })
