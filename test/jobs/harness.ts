@@ -207,11 +207,17 @@ export function textOf(payload: string): string {
   const body = JSON.parse(payload) as {
     type: string;
     text?: string;
-    card?: { title: string; fields: { label: string; value: string }[] };
+    card?: {
+      title: string;
+      fields: { label: string; value: string }[];
+      status?: { text: string };
+      note?: string;
+    };
   };
   if (body.card) {
-    const fields = body.card.fields.map((f) => `${f.label}：${f.value}`);
-    return [body.card.title, ...fields].join("\n");
+    const { title, fields, status, note } = body.card;
+    const lines = fields.map((f) => `${f.label}：${f.value}`);
+    return [title, ...lines, status?.text, note].filter(Boolean).join("\n");
   }
   return body.text ?? "";
 }
