@@ -28,7 +28,6 @@ import { parse } from "../../src/validation.js";
 import { rolesText } from "../../src/web/pages/layout.js";
 import {
   currentPerson,
-  endSession,
   requirePerson,
   startSession,
 } from "../../src/web/session.js";
@@ -108,12 +107,6 @@ function simulatorRoutes(): Router<WebState> {
       throw forbidden("只能以演示人员的身份进入模拟器。");
     }
     startSession(ctx, person.id);
-    ctx.status = 303;
-    ctx.redirect("/sim");
-  });
-
-  router.post("/logout", async (ctx) => {
-    endSession(ctx);
     ctx.status = 303;
     ctx.redirect("/sim");
   });

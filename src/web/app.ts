@@ -19,12 +19,12 @@ export function createWebApp(bot: Bot): Koa<WebState> {
   const app = new Koa<WebState>();
   const sessions = new Sessions(bot.ctx.config.sessionSecret);
 
+  app.use(errorHandler(bot));
   app.use(async (ctx, next) => {
     ctx.state.bot = bot;
     ctx.state.sessions = sessions;
     await next();
   });
-  app.use(errorHandler());
   app.use(securityHeaders());
   app.use(staticFiles("/static", new URL("./public/", import.meta.url), [
     "app.css",

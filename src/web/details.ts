@@ -10,6 +10,7 @@ import type { ReferralKind } from "../referrals/input.js";
 import {
   assertCanView,
   deadlineLine,
+  involvedUnitIds,
   loadView,
   type ReferralView,
 } from "../referrals/view.js";
@@ -31,6 +32,13 @@ export async function loadDetails(bot: Bot, person: Person, id: number) {
   const t = store.t;
   const view = await loadView(bot.ctx, store.db, id);
   assertCanView(person, view);
+  if (!involvedUnitIds(view).includes(person.unit.id)) {
+    // Spec section 5: an administrator's read of personal data is logged.
+    bot.ctx.log.info(
+      { code: "admin_read", personId: person.id, referralId: id },
+      "web: administrator opened a referral with personal data",
+    );
+  }
 
   const [returns, passDowns, extensions, feedbacks, audit] = await Promise.all([
     store.db.select().from(t.referralReturns)

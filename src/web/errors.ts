@@ -5,6 +5,7 @@
  * so no stack or internal detail ever reaches a user.
  */
 import type { Context, Middleware } from "koa";
+import type { Bot } from "../boot.js";
 import { AppError, ValidationError, notFound } from "../errors.js";
 import { messagePage } from "./pages/layout.js";
 import type { WebState } from "./state.js";
@@ -12,7 +13,9 @@ import type { WebState } from "./state.js";
 const INTERNAL_MESSAGE =
   "系统内部出错，您的操作可能没有完成。请稍后重试；如果仍然出错，请联系管理员。";
 
-export function errorHandler(): Middleware<WebState> {
+export function errorHandler(bot: Bot): Middleware<WebState> {
+  const log = bot.ctx.log.child({ name: "web" });
+  const simulator = bot.ctx.config.simulator;
   return async (ctx, next) => {
     try {
       await next();
@@ -20,7 +23,13 @@ export function errorHandler(): Middleware<WebState> {
         throw notFound("您要打开的页面");
       }
     } catch (error) {
-      respond(ctx, toAppError(ctx, error));
+      const appError = toAppError(error, () =>
+        log.error(
+          { err: error, method: ctx.method, path: ctx.path, code: "internal" },
+          "web: unexpected error",
+        ),
+      );
+      respond(ctx, appError, simulator);
     }
   };
 }
@@ -31,7 +40,7 @@ export function wantsJson(path: string): boolean {
     path.startsWith("/sim/api/");
 }
 
-function toAppError(ctx: Context, error: unknown): AppError {
+function toAppError(error: unknown, logUnexpected: () => void): AppError {
   if (error instanceof AppError) {
     return error;
   }
@@ -40,14 +49,11 @@ function toAppError(ctx: Context, error: unknown): AppError {
   if (typeof status === "number" && status >= 400 && status < 500) {
     return new AppError("bad_request", "请求无效，请检查后重试。", status);
   }
-  ctx.state.bot.ctx.log.error(
-    { err: error, method: ctx.method, path: ctx.path, code: "internal" },
-    "web: unexpected error",
-  );
+  logUnexpected();
   return new AppError("internal", INTERNAL_MESSAGE, 500);
 }
 
-function respond(ctx: Context, error: AppError): void {
+function respond(ctx: Context, error: AppError, simulator: boolean): void {
   ctx.status = error.status;
   if (wantsJson(ctx.path)) {
     const issues = error instanceof ValidationError ? error.issues : undefined;
@@ -58,12 +64,11 @@ function respond(ctx: Context, error: AppError): void {
     return;
   }
   ctx.type = "html";
-  ctx.body = errorPage(ctx, error);
+  ctx.body = errorPage(ctx, error, simulator);
 }
 
-function errorPage(ctx: Context, error: AppError): string {
+function errorPage(ctx: Context, error: AppError, simulator: boolean): string {
   const state = ctx.state as WebState;
-  const simulator = state.bot.ctx.config.simulator;
   if (error.code === "not_signed_in" || error.code === "unknown_person") {
     return messagePage({
       title: "请从工作群打开",

@@ -62,6 +62,8 @@ export function startSession(ctx: Context, personId: number): void {
     httpOnly: true,
     sameSite: "lax",
     path: "/",
+    // Over HTTPS the cookie never travels in clear; locally it must.
+    secure: ctx.secure,
     maxAge: SESSION_TTL_MS,
     overwrite: true,
   });

@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { referralBody, startWeb, type Running } from "./server.js";
 
@@ -50,6 +51,31 @@ describe("health and headers", () => {
 
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe("not_found");
+  });
+});
+
+describe("unexpected errors", () => {
+  it("answers 500 in Chinese without details, and logs the error", async () => {
+    const lines: string[] = [];
+    const log = pino({ level: "error" }, { write: (l: string) => lines.push(l) });
+    const broken = await startWeb({}, log);
+    const { cookie } = await broken.signIn("王建国");
+    await broken.bot.ctx.store.close();
+
+    const res = await broken.call("GET", "/api/units", { cookie });
+    const page = await broken.call("GET", "/referrals/1", { cookie });
+
+    expect(res.status).toBe(500);
+    expect(res.body.error).toEqual({
+      code: "internal",
+      message: expect.stringContaining("系统内部出错"),
+    });
+    expect(page.status).toBe(500);
+    expect(page.body).toContain("系统内部出错");
+    expect(page.body).not.toMatch(/at \w+ \(|database|sqlite/i);
+    expect(lines.map((l) => JSON.parse(l).msg))
+      .toContain("web: unexpected error");
+    await broken.close().catch(() => undefined);
   });
 });
 

@@ -1,3 +1,4 @@
+import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { referralBody, startWeb, type Running } from "./server.js";
 
@@ -179,6 +180,23 @@ describe("action forms", () => {
     expect(res.body).not.toContain("船山区公安局");
   });
 
+  it("offers a returned case to another unit, not the one that returned it", async () => {
+    const id = await refer();
+    const zhang = await web.signIn("张伟");
+    await web.call("POST", `/api/referrals/${id}/return`, {
+      cookie: zhang.cookie, json: { reason: "属于交通项目" },
+    });
+
+    const res = await page(`/referrals/${id}/resolve-return`, "王建国");
+
+    expect(res.status).toBe(200);
+    expect(res.body).toContain("理由：属于交通项目");
+    expect(res.body).toMatch(/<option[^>]*>市交通运输局</);
+    expect(res.body).not.toMatch(/<option[^>]*>市住房城乡建设局</);
+    expect(res.body).not.toMatch(/<option[^>]*>市公安局</);
+    expect(res.body).toContain('data-show-when="decision=overrule"');
+  });
+
   it("answers an unknown form name with 404", async () => {
     const id = await refer();
 
@@ -208,6 +226,33 @@ describe("the details page", () => {
     const res = await page(`/referrals/${id}`, "王建国");
 
     expect(res.body).toMatch(/逾期 \d+ 个工作日移送/);
+  });
+
+  it("logs when an administrator opens a case", async () => {
+    const lines: string[] = [];
+    const log = pino({ level: "info" }, { write: (l: string) => lines.push(l) });
+    const audited = await startWeb({}, log);
+    try {
+      // Referred by the petitions bureau: the administrator's unit
+      // (HRSS) has no part in it.
+      const wu = await audited.signIn("吴敏");
+      const created = await audited.call("POST", "/api/referrals", {
+        cookie: wu.cookie,
+        json: await referralBody(audited.bot, { contactName: "吴敏" }),
+      });
+      const admin = await audited.signIn("系统管理员");
+
+      const res = await audited.call(
+        "GET", `/referrals/${created.body.referralId}`,
+        { cookie: admin.cookie },
+      );
+
+      expect(res.status).toBe(200);
+      const codes = lines.map((l) => JSON.parse(l).code);
+      expect(codes).toContain("admin_read");
+    } finally {
+      await audited.close();
+    }
   });
 
   it("escapes what users typed", async () => {

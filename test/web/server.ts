@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
 import { boot, type Bot } from "../../src/boot.js";
 import { loadConfig } from "../../src/config.js";
-import { silentLogger } from "../../src/logger.js";
+import { silentLogger, type Logger } from "../../src/logger.js";
 import { ManualClock, parseInstant } from "../../src/time.js";
 import { createWebApp } from "../../src/web/app.js";
 import { SESSION_COOKIE, Sessions } from "../../src/web/session.js";
@@ -37,6 +37,7 @@ export interface Running {
 
 export async function startWeb(
   env: Record<string, string> = {},
+  log: Logger = silentLogger,
 ): Promise<Running> {
   const clock = new ManualClock(parseInstant(WORKDAY_MORNING));
   const config = loadConfig({
@@ -46,7 +47,7 @@ export async function startWeb(
     SESSION_SECRET: TEST_SECRET,
     ...env,
   });
-  const bot = await boot(config, { clock, log: silentLogger });
+  const bot = await boot(config, { clock, log });
   const server = createWebApp(bot).listen(0, "127.0.0.1");
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
