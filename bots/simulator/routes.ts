@@ -23,8 +23,8 @@ import {
   weekdayOf,
 } from "../../src/time.js";
 import type { Person } from "../../src/units/directory.js";
-import { REFERRER_KINDS } from "../../src/units/kinds.js";
 import { parse } from "../../src/validation.js";
+import { canRefer } from "../../src/web/guards.js";
 import { rolesText } from "../../src/web/pages/layout.js";
 import {
   currentPerson,
@@ -168,11 +168,6 @@ function simulatorRoutes(): Router<WebState> {
   });
 
   return router;
-}
-
-function canRefer(person: Person): boolean {
-  return REFERRER_KINDS.includes(person.unit.kind) &&
-    person.roles.has("caseworker");
 }
 
 /** The person's id in the simulator, as the platform would send it. */

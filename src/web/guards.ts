@@ -5,7 +5,7 @@
  * the two in step when a rule changes.
  */
 import { conflict, forbidden } from "../errors.js";
-import type { ReferralView } from "../referrals/view.js";
+import { STATUS_LABELS, type ReferralView } from "../referrals/view.js";
 import type { Person } from "../units/directory.js";
 import { REFERRER_KINDS } from "../units/kinds.js";
 
@@ -25,9 +25,14 @@ export function isFormName(name: string): name is FormName {
   return (FORMS as readonly string[]).includes(name);
 }
 
+/** Caseworkers of HRSS or of the petitions bureau, at any level. */
+export function canRefer(person: Person): boolean {
+  return REFERRER_KINDS.includes(person.unit.kind) &&
+    person.roles.has("caseworker");
+}
+
 export function assertCanRefer(person: Person): void {
-  if (!REFERRER_KINDS.includes(person.unit.kind) ||
-    !person.roles.has("caseworker")) {
+  if (!canRefer(person)) {
     throw forbidden(
       "只有人力资源社会保障部门或信访部门的经办人员可以移送案件。",
     );
@@ -140,26 +145,17 @@ function assertCanResolveReturn(person: Person, view: ReferralView) {
   }
 }
 
-const STATUS_TEXT: Record<string, string> = {
-  pending_receipt: "待签收",
-  returned: "已退回",
-  in_progress: "办理中",
-  feedback_submitted: "已反馈待审核",
-  closed: "已办结",
-};
-
+/** Why a form cannot be used in the referral's current state. */
 function stateMessage(view: ReferralView, what: string): string {
   const status = view.referral.status;
-  if (status === "pending_receipt" && what !== "签收" && what !== "退回") {
+  if (status === "pending_receipt") {
     return `请先签收，签收后才能${what}。`;
   }
-  if (status !== "pending_receipt" && (what === "签收" || what === "退回")) {
-    const receipt = view.receipts.find(
-      (x) => x.unitId === view.referral.handlingUnitId,
-    );
-    if (receipt && what === "签收") {
-      return `该案件已由${receipt.signerName}签收，无需重复签收。`;
-    }
+  const receipt = view.receipts.find(
+    (x) => x.unitId === view.referral.handlingUnitId,
+  );
+  if (what === "签收" && receipt) {
+    return `该案件已由${receipt.signerName}签收，无需重复签收。`;
   }
-  return `该案件当前状态为“${STATUS_TEXT[status] ?? status}”，不能${what}。`;
+  return `该案件当前状态为“${STATUS_LABELS[status] ?? status}”，不能${what}。`;
 }
