@@ -15,7 +15,7 @@ import {
   keyOnlyInput,
   reviewInput,
 } from "./inputs.js";
-import { referralId } from "./pages/routes.js";
+import { referralId } from "./params.js";
 import { requirePerson } from "./session.js";
 import type { WebState } from "./state.js";
 

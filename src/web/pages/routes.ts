@@ -4,7 +4,6 @@
  */
 import { Router } from "@koa/router";
 import { desc, eq } from "drizzle-orm";
-import type { Context } from "koa";
 import type { Bot } from "../../boot.js";
 import { notFound } from "../../errors.js";
 import {
@@ -16,6 +15,7 @@ import { dateOf } from "../../time.js";
 import type { Person } from "../../units/directory.js";
 import { CRIME_CASE_KINDS, SOURCE_CASE_KINDS } from "../../units/kinds.js";
 import { loadDetails } from "../details.js";
+import { referralId } from "../params.js";
 import {
   assertCanRefer,
   assertCanUseForm,
@@ -70,14 +70,6 @@ export function pageRoutes(): Router<WebState> {
   });
 
   return router;
-}
-
-export function referralId(ctx: Context): number {
-  const id = Number((ctx.params as { id?: string }).id);
-  if (!Number.isSafeInteger(id) || id < 1) {
-    throw notFound("该移送案件");
-  }
-  return id;
 }
 
 /** What a form needs besides the referral: unit choices, prefills. */
