@@ -12,7 +12,12 @@
 import { pathToFileURL } from "node:url";
 import { boot } from "../src/boot.js";
 import { ConfigError, loadConfig } from "../src/config.js";
-import { ManualClock, parseInstant, systemClock, type Clock } from "../src/time.js";
+import {
+  ManualClock,
+  parseInstant,
+  systemClock,
+  type Clock,
+} from "../src/time.js";
 import { isJobName, JOB_NAMES, runJob, type JobName } from "./registry.js";
 
 const USAGE =
@@ -77,7 +82,8 @@ async function main(): Promise<number> {
 }
 
 // Imported by tests for parseArgs; runs only as the entry point.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+const entry = process.argv[1] && pathToFileURL(process.argv[1]).href;
+if (import.meta.url === entry) {
   main().then(
     (code) => process.exit(code),
     (error: unknown) => {

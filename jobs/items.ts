@@ -45,10 +45,10 @@ export async function* dueReferrals(
     if (clocks.length === 0) {
       return;
     }
-    const referrals = await referralsById(
-      ctx,
-      clocks.filter((c) => c.subjectType === "referral").map((c) => c.subjectId),
-    );
+    const ids = clocks
+      .filter((c) => c.subjectType === "referral")
+      .map((c) => c.subjectId);
+    const referrals = await referralsById(ctx, ids);
     yield clocks.flatMap((clock) => {
       const referral = referrals.get(clock.subjectId);
       return clock.subjectType === "referral" && referral

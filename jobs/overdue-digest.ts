@@ -98,83 +98,101 @@ interface StepCounts {
 /** Signals a digest key taken by a concurrent run: roll back, try later. */
 class KeyTaken extends Error {}
 
+interface Plan {
+  item: DueItem;
+  to: Addressee[];
+}
+
 async function runStep(r: JobRun, step: Step): Promise<StepCounts> {
-  const { ctx } = r.bot;
-  const counts = { raised: 0, queued: 0, deferred: 0, unaddressed: 0 };
-  const horizon = endOfDate(r.cal.dueDateOverdueBy(r.today, step.overdueBy));
-  const items: DueItem[] = [];
-  const pages = dueReferrals(ctx, {
-    horizon,
-    belowLevel: step.level,
-    batchSize: r.batchSize,
-  });
-  for await (const page of pages) {
-    items.push(...page);
+  const plans = await planStep(r, step);
+  if (plans.length === 0) {
+    return { raised: 0, queued: 0, deferred: 0, unaddressed: 0 };
   }
-  if (items.length === 0) {
-    return counts;
-  }
-
-  const plans: { item: DueItem; to: Addressee[] }[] = [];
-  for (const item of items) {
-    plans.push({ item, to: await step.addressees(item) });
-  }
-  const keyOf = (personId: number) => `${step.key}:${personId}:${r.today}`;
-  const notBefore = ctx.outbox.officeTime(r.cal, r.now);
-
   try {
-    return await ctx.store.tx(async (q) => {
-      const everyone = plans.flatMap((p) => p.to.map((a) => a.person.id));
-      const used = await usedKeys(r, q, everyone.map(keyOf));
-      const inboxes = new Map<number, Entry[]>();
-
-      for (const { item, to } of plans) {
-        // Whoever already had today's message would never hear of this
-        // one: leave it for the next working day's message.
-        const open = to.filter((a) => !used.has(keyOf(a.person.id)));
-        if (to.length > 0 && open.length === 0) {
-          counts.deferred++;
-          continue;
-        }
-        if (!(await ctx.clocks.escalate(q, item.clock.id, step.level))) {
-          continue; // another run raised it first
-        }
-        counts.raised++;
-        await recordEscalation(r, q, item, step.level);
-        await step.record?.(q, item);
-        if (to.length === 0) {
-          counts.unaddressed++;
-          r.log.warn(
-            { referralId: item.referral.id, level: step.level },
-            "overdue-digest: nobody to tell; add leaders to the unit",
-          );
-        }
-        for (const a of open) {
-          push(inboxes, a.person.id, { item, section: a.section });
-        }
-      }
-
-      for (const [personId, entries] of inboxes) {
-        const queued = await ctx.outbox.enqueue(q, {
-          dedupeKey: keyOf(personId),
-          target: { type: "person", id: personId },
-          body: { type: "markdown", ...(await step.message(entries)) },
-          notBefore,
-        }, r.now);
-        if (!queued) {
-          throw new KeyTaken(keyOf(personId));
-        }
-        counts.queued++;
-      }
-      return counts;
-    });
+    return await r.bot.ctx.store.tx((q) => applyStep(r, step, q, plans));
   } catch (error) {
     if (!(error instanceof KeyTaken)) {
       throw error;
     }
-    r.log.warn({ key: error.message }, "overdue-digest: concurrent run, deferred");
-    return { raised: 0, queued: 0, deferred: items.length, unaddressed: 0 };
+    r.log.warn(
+      { key: error.message },
+      "overdue-digest: a concurrent run sent today's message; deferred",
+    );
+    return { raised: 0, queued: 0, deferred: plans.length, unaddressed: 0 };
   }
+}
+
+/** The clocks the step applies to, each with who hears about it. */
+async function planStep(r: JobRun, step: Step): Promise<Plan[]> {
+  const horizon = endOfDate(r.cal.dueDateOverdueBy(r.today, step.overdueBy));
+  const pages = dueReferrals(r.bot.ctx, {
+    horizon,
+    belowLevel: step.level,
+    batchSize: r.batchSize,
+  });
+  const plans: Plan[] = [];
+  for await (const page of pages) {
+    for (const item of page) {
+      plans.push({ item, to: await step.addressees(item) });
+    }
+  }
+  return plans;
+}
+
+/** Raises the clocks and queues the messages, in one transaction. */
+async function applyStep(
+  r: JobRun,
+  step: Step,
+  q: Db,
+  plans: Plan[],
+): Promise<StepCounts> {
+  const { ctx } = r.bot;
+  const counts = { raised: 0, queued: 0, deferred: 0, unaddressed: 0 };
+  const keyOf = (personId: number) => `${step.key}:${personId}:${r.today}`;
+  const everyone = plans.flatMap((p) => p.to.map((a) => a.person.id));
+  const used = await usedKeys(r, q, everyone.map(keyOf));
+  const inboxes = new Map<number, Entry[]>();
+
+  for (const { item, to } of plans) {
+    // Whoever already had today's message would never hear of this one:
+    // leave it for the next working day's message.
+    const open = to.filter((a) => !used.has(keyOf(a.person.id)));
+    if (to.length > 0 && open.length === 0) {
+      counts.deferred++;
+      continue;
+    }
+    if (!(await ctx.clocks.escalate(q, item.clock.id, step.level))) {
+      continue; // another run raised it first
+    }
+    counts.raised++;
+    await recordEscalation(r, q, item, step.level);
+    await step.record?.(q, item);
+    if (to.length === 0) {
+      counts.unaddressed++;
+      r.log.warn(
+        { referralId: item.referral.id, level: step.level },
+        "overdue-digest: nobody to tell; add leaders to the unit",
+      );
+    }
+    for (const a of open) {
+      push(inboxes, a.person.id, { item, section: a.section });
+    }
+  }
+
+  const notBefore = ctx.outbox.officeTime(r.cal, r.now);
+  for (const [personId, entries] of inboxes) {
+    const queued = await ctx.outbox.enqueue(q, {
+      dedupeKey: keyOf(personId),
+      target: { type: "person", id: personId },
+      body: { type: "markdown", ...(await step.message(entries)) },
+      notBefore,
+    }, r.now);
+    if (!queued) {
+      throw new KeyTaken(keyOf(personId));
+    }
+    counts.queued++;
+  }
+  return counts;
 }
 
 async function usedKeys(r: JobRun, q: Db, keys: string[]) {
@@ -249,7 +267,8 @@ function leaderDigest(r: JobRun, names: UnitNames): Step {
       if (own.length > 0) {
         lines.push(`本单位 ${own.length} 件移送案件已超过反馈期限，请督促办理：`);
         for (const { item } of own) {
-          lines.push(`- ${referralTitle(r.bot.ctx, item.referral)}｜${due(r, item)}`);
+          const title = referralTitle(r.bot.ctx, item.referral);
+          lines.push(`- ${title}｜${due(r, item)}`);
         }
       }
       if (supervised.length > 0) {

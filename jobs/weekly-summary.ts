@@ -13,6 +13,7 @@ import type { Config } from "../src/config.js";
 import { maskName } from "../src/mask.js";
 import {
   addDays,
+  DAY_MS,
   endOfDate,
   mondayOf,
   startOfDate,
@@ -71,9 +72,8 @@ export function sendDay(
 export function isoWeek(date: IsoDate): string {
   const thursday = addDays(mondayOf(date), 3);
   const year = thursday.slice(0, 4);
-  const dayOfYear =
-    (Date.parse(`${thursday}T00:00:00Z`) - Date.parse(`${year}-01-01T00:00:00Z`)) /
-    86_400_000;
+  const ms = (day: IsoDate) => Date.parse(`${day}T00:00:00Z`);
+  const dayOfYear = (ms(thursday) - ms(`${year}-01-01`)) / DAY_MS;
   const week = Math.floor(dayOfYear / 7) + 1;
   return `${year}-W${String(week).padStart(2, "0")}`;
 }
@@ -86,7 +86,7 @@ export async function run(r: JobRun): Promise<JobResult> {
     .from(chatGroups)
     .where(eq(chatGroups.code, GROUP_CODE));
   if (!group) {
-    r.log.warn({ code: GROUP_CODE }, "weekly-summary: no such group in the seed");
+    r.log.warn({ code: GROUP_CODE }, "weekly-summary: no such group");
     return { summary: `no group "${GROUP_CODE}" to post to`, counts: {} };
   }
 
@@ -136,12 +136,11 @@ async function lastWeek(r: JobRun, from: IsoDate): Promise<Week> {
   const start = startOfDate(from);
   const end = endOfDate(to);
 
+  const { referralDate, closedAt } = t.referrals;
   const [created] = await db
     .select({ n: count() })
     .from(t.referrals)
-    .where(
-      and(gte(t.referrals.referralDate, from), lte(t.referrals.referralDate, to)),
-    );
+    .where(and(gte(referralDate, from), lte(referralDate, to)));
   const [signed] = await db
     .select({ n: count() })
     .from(t.receipts)
@@ -149,7 +148,7 @@ async function lastWeek(r: JobRun, from: IsoDate): Promise<Week> {
   const [closed] = await db
     .select({ n: count() })
     .from(t.referrals)
-    .where(and(gte(t.referrals.closedAt, start), lt(t.referrals.closedAt, end)));
+    .where(and(gte(closedAt, start), lt(closedAt, end)));
   const [recovered] = await db
     .select({
       workers: sum(t.feedbacks.recoveredWorkers),

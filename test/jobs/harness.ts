@@ -170,7 +170,10 @@ export interface QueuedMessage {
 }
 
 /** Outbox rows whose dedupe key starts with `prefix`, oldest first. */
-export async function queued(bot: Bot, prefix: string): Promise<QueuedMessage[]> {
+export async function queued(
+  bot: Bot,
+  prefix: string,
+): Promise<QueuedMessage[]> {
   const { outbox } = bot.ctx.store.t;
   const rows = await bot.ctx.store.db
     .select()
@@ -223,7 +226,10 @@ export function textOf(payload: string): string {
 }
 
 /** A logger that keeps its JSON lines for a test to read. */
-export function captureLog(): { log: Logger; lines: Record<string, unknown>[] } {
+export function captureLog(): {
+  log: Logger;
+  lines: Record<string, unknown>[];
+} {
   const lines: Record<string, unknown>[] = [];
   const log = pino(
     { level: "info" },

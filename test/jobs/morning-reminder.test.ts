@@ -44,7 +44,7 @@ describe.each(botEngines())("morning reminder on $name", (engine) => {
   const sign = (actor: Acting, id: number) =>
     bot.referrals.sign(actor, id, undefined, `sign-${actor.person.id}-${id}`);
 
-  it("reminds every liaison of the unit of a referral to sign for", async () => {
+  it("reminds every liaison of a unit with a referral to sign", async () => {
     const { referralId } = await refer();
 
     const result = await remindOn("2026-09-30");

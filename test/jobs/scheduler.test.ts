@@ -104,6 +104,8 @@ describe("npm run job", () => {
     });
 
     expect(child.status).toBe(2);
-    expect(child.stderr).toMatch(/^用法 \/ usage: npm run job -- <morning-reminder\|/);
+    expect(child.stderr).toMatch(
+      /^用法 \/ usage: npm run job -- <morning-reminder\|/,
+    );
   });
 });

@@ -108,8 +108,10 @@ describe.each(botEngines())("weekly summary on $name", (engine) => {
     // Last week, 11-16..11-22: two new, one closed, one returned.
     clock.set(at("2026-11-17T10:00"));
     const dates = { foundDate: "2026-11-16", referralDate: "2026-11-17" };
-    await bot.referrals.create(wang, sourceCase(transport, dates));
-    const returned = await bot.referrals.create(wang, sourceCase(transport, dates));
+    const toTransport = () =>
+      bot.referrals.create(wang, sourceCase(transport, dates));
+    await toTransport();
+    const returned = await toTransport();
     clock.set(at("2026-11-18T10:00"));
     await bot.referrals.returnToSender(zheng, returned.referralId, {
       submissionId: "return-0001",
