@@ -1,12 +1,20 @@
 import { spawnSync } from "node:child_process";
 import cron from "node-cron";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { parseArgs } from "../../jobs/cli.js";
+import { startDeliveryLoop } from "../../jobs/deliver.js";
 import { dispatch, startScheduler } from "../../jobs/scheduler.js";
 import type { Bot } from "../../src/boot.js";
 import { ManualClock, timeOf } from "../../src/time.js";
 import { at, clockAt } from "../helpers/time.js";
-import { botEngines, captureLog } from "./harness.js";
+import {
+  botEngines,
+  captureLog,
+  person,
+  simInbox,
+  sourceCase,
+  unitId,
+} from "./harness.js";
 
 const [sqlite] = botEngines();
 
@@ -76,6 +84,34 @@ describe("the scheduler", () => {
     expect(lines.filter((l) => l.level === 50)).toMatchObject([
       { job: "morning-reminder", msg: "morning-reminder failed" },
     ]);
+  });
+});
+
+describe("the delivery loop", () => {
+  afterEach(async () => {
+    vi.useRealTimers();
+    await sqlite.release();
+  });
+
+  it("delivers what is due at every poll, until stopped", async () => {
+    const { bot } = await sqlite.open(clockAt("2026-09-29T10:00"));
+    const wang = await person(bot, "王建国");
+    const zhang = await person(bot, "张伟");
+    const inbox = `person:${zhang.person.id}`;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const loop = startDeliveryLoop(bot);
+    const housing = await unitId(bot, "city.housing");
+
+    await bot.referrals.create(wang, sourceCase(housing));
+    const before = await simInbox(bot, inbox);
+    await vi.advanceTimersByTimeAsync(bot.ctx.config.outboxPollMs);
+    await vi.waitFor(async () => {
+      expect(await simInbox(bot, inbox)).toHaveLength(1);
+    });
+    loop.stop();
+
+    expect(before).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
 
