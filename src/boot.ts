@@ -6,6 +6,7 @@
 import { openStore, type Store } from "../db/index.js";
 import { SimulatorChannel } from "../bots/simulator/channel.js";
 import { ActionHandler } from "./actions.js";
+import { CommandHandler } from "./commands.js";
 import type { Config } from "./config.js";
 import { createContext, type AppContext } from "./context.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -19,6 +20,8 @@ export interface Bot {
   ctx: AppContext;
   referrals: ReferralService;
   actions: ActionHandler;
+  /** Text commands (帮助, 待办, 签收 …) from any platform. */
+  commands: CommandHandler;
   /** Delivers what the outbox holds now (after an action, so cards change at once). */
   deliverNow(): Promise<void>;
   close(): Promise<void>;
@@ -45,6 +48,7 @@ export async function boot(
   await warnAboutCalendar(ctx);
   const referrals = new ReferralService(ctx);
   const actions = new ActionHandler(ctx, referrals);
+  const commands = new CommandHandler(ctx, referrals);
 
   let delivering: Promise<void> | undefined;
   const deliverNow = async () => {
@@ -60,6 +64,7 @@ export async function boot(
     ctx,
     referrals,
     actions,
+    commands,
     deliverNow,
     close: () => store.close(),
   };

@@ -88,6 +88,11 @@ ${setTime}
 </nav>
 
 <ol id="inbox-person" class="messages" aria-live="polite"></ol>
+<form id="say-form" class="say-form" novalidate>
+<input id="say-input" name="text" maxlength="500" autocomplete="off"
+ placeholder="给机器人发消息，如：待办、帮助" aria-label="消息">
+<button type="submit">发送</button>
+</form>
 <ol id="inbox-group" class="messages" aria-live="polite" hidden></ol>
 </div>
 

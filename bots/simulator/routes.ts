@@ -55,6 +55,14 @@ const clickInput = z.object({
   action: z.string().min(1).max(64),
 });
 
+const sayInput = z.object({
+  text: z
+    .string({ error: "请输入内容" })
+    .trim()
+    .min(1, "请输入内容")
+    .max(500, "不能超过 500 个字"),
+});
+
 const clockInput = z.object({
   instant: z
     .string({ error: "请填写日期和时间" })
@@ -69,6 +77,7 @@ const labels = {
   cardKey: "卡片",
   action: "按钮",
   instant: "模拟时间",
+  text: "消息",
 };
 
 export function mountSimulator(app: Koa<WebState>): void {
@@ -135,6 +144,33 @@ function simulatorRoutes(): Router<WebState> {
     ctx.body = outcome;
   });
 
+  router.post("/api/say", async (ctx) => {
+    const person = await requirePerson(ctx);
+    const { text } = parse(sayInput, ctx.state.body, labels);
+    const { bot } = ctx.state;
+    const eventKey = randomUUID();
+    await showOwnMessage(bot, person, text);
+
+    const reply = await bot.commands.handle({
+      channel: "sim",
+      externalUserId: await simUserId(bot, person),
+      eventKey,
+      text,
+    });
+    // The answer is a message like any other: it goes through the outbox.
+    const now = bot.ctx.clock.now();
+    await bot.ctx.store.tx((q) =>
+      bot.ctx.outbox.enqueue(q, {
+        dedupeKey: `reply:sim:${eventKey}`,
+        target: { type: "person", id: person.id },
+        body: { type: "text", text: reply },
+        notBefore: now,
+      }, now),
+    );
+    await bot.deliverNow();
+    ctx.body = { message: reply };
+  });
+
   router.post("/api/clock", async (ctx) => {
     await requirePerson(ctx);
     const clock = ctx.state.bot.ctx.clock;
@@ -168,6 +204,21 @@ function simulatorRoutes(): Router<WebState> {
   });
 
   return router;
+}
+
+/** What the person typed stays in their chat, as in a real client. */
+async function showOwnMessage(bot: Bot, person: Person, text: string) {
+  const now = bot.ctx.clock.now();
+  const { simMessages } = bot.ctx.store.t;
+  await bot.ctx.store.tx((q) =>
+    bot.ctx.store.insert(q, simMessages, {
+      inbox: `person:${person.id}`,
+      cardKey: null,
+      payload: JSON.stringify({ type: "text", text, from: "me" }),
+      createdAt: now,
+      updatedAt: now,
+    }),
+  );
 }
 
 /** The person's id in the simulator, as the platform would send it. */

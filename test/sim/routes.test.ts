@@ -141,6 +141,36 @@ describe("clicking a card button", () => {
   });
 });
 
+describe("typing to the bot", () => {
+  it("shows what was typed and the bot's answer in the chat", async () => {
+    await refer();
+    const zhang = await web.signIn("张伟");
+
+    const res = await web.call("POST", "/sim/api/say", {
+      cookie: zhang.cookie,
+      json: { text: "待办" },
+    });
+
+    expect(res.status).toBe(200);
+    expect(res.body.message).toContain("待签收");
+    const texts = (await state("张伟")).person.messages
+      .map((m: { message: { text?: string; from?: string } }) => m.message)
+      .filter((m: { text?: string }) => m.text);
+    expect(texts.at(-2)).toEqual({ type: "text", text: "待办", from: "me" });
+    expect(texts.at(-1).text).toContain("遂人社移〔2026〕1号");
+  });
+
+  it("refuses an empty message with a Chinese reason", async () => {
+    const zhang = await web.signIn("张伟");
+    const res = await web.call("POST", "/sim/api/say", {
+      cookie: zhang.cookie,
+      json: { text: "   " },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error.message).toContain("请输入内容");
+  });
+});
+
 describe("the simulated time", () => {
   it("moves the bot's clock", async () => {
     const { cookie } = await web.signIn("王建国");

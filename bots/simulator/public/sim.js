@@ -154,7 +154,7 @@
       return;
     }
     inbox.messages.forEach(function (m) {
-      var item = el("li", "msg");
+      var item = el("li", m.message.from === "me" ? "msg mine" : "msg");
       item.setAttribute("data-message-id", String(m.id));
       if (m.message.card) {
         item.setAttribute("data-card-key", m.message.card.key);
@@ -218,6 +218,26 @@
     });
     document.getElementById("inbox-person").hidden = name !== "person";
     document.getElementById("inbox-group").hidden = name !== "group";
+    document.getElementById("say-form").hidden = name !== "person";
+  }
+
+  function say(event) {
+    event.preventDefault();
+    var input = document.getElementById("say-input");
+    var text = input.value.trim();
+    if (!text) {
+      return;
+    }
+    input.disabled = true;
+    post("/sim/api/say", { text: text }).then(function () {
+      input.value = "";
+    }, function (error) {
+      notify(error.message, false);
+    }).then(function () {
+      input.disabled = false;
+      input.focus();
+      refresh();
+    });
   }
 
   function setClock(event) {
@@ -258,6 +278,7 @@
       runJob(button);
     });
   });
+  document.getElementById("say-form").addEventListener("submit", say);
   var clockForm = document.getElementById("clock-form");
   if (clockForm) {
     clockForm.addEventListener("submit", setClock);
