@@ -13,7 +13,7 @@ import { AppError, conflict, forbidden, ValidationError } from "../errors.js";
 import { once } from "../once.js";
 import { dateOf, formatDateCn, yearOf } from "../time.js";
 import type { Person, Unit } from "../units/directory.js";
-import { CRIME_CASE_KINDS, SOURCE_CASE_KINDS, REFERRER_KINDS } from "../units/kinds.js";
+import { CRIME_CASE_KINDS, SOURCE_CASE_KINDS } from "../units/kinds.js";
 import { parse } from "../validation.js";
 import { referrerCard, referrerCardKey, unitCard, unitCardKey } from "./cards.js";
 import {
@@ -32,6 +32,14 @@ import {
   sourceFeedbackInput,
   type ReferralKind,
 } from "./input.js";
+import {
+  assertCanRefer,
+  mayUrge,
+  requireHandler,
+  requireReferrer,
+  requireReturnDecider,
+  returnDecider,
+} from "./permissions.js";
 import { loadView, type ReferralRow, type ReferralView } from "./view.js";
 
 /** Someone acting, as the platform vouched for them. */
@@ -61,9 +69,7 @@ export class ReferralService {
   async create(actor: Acting, raw: unknown): Promise<Outcome> {
     const input = parse(referralInput, raw, referralLabels);
     const { person } = actor;
-    if (!REFERRER_KINDS.includes(person.unit.kind) || !person.roles.has("caseworker")) {
-      throw forbidden("只有人力资源社会保障部门或信访部门的经办人员可以移送案件。");
-    }
+    assertCanRefer(person);
     const target = await this.ctx.directory.unit(input.receivingUnitId);
     checkTarget(input.kind, target);
     const cal = await this.ctx.calendars.get();
@@ -150,7 +156,7 @@ export class ReferralService {
     return this.step(actor, "referral.sign", key ?? input?.submissionId, raw, async (s) => {
       const view = await loadView(this.ctx, s.q, id);
       const r = view.referral;
-      this.requireHandler(actor.person, view, "签收");
+      requireHandler(actor.person, view, "签收");
       if (r.status !== "pending_receipt") {
         const receipt = view.receipts.find((x) => x.unitId === actor.person.unit.id);
         throw conflict(
@@ -192,7 +198,7 @@ export class ReferralService {
     return this.step(actor, "referral.return", input.submissionId, raw, async (s) => {
       const view = await loadView(this.ctx, s.q, id);
       const r = view.referral;
-      this.requireHandler(actor.person, view, "退回");
+      requireHandler(actor.person, view, "退回");
       if (r.status !== "pending_receipt") {
         throw conflict(
           "cannot_return",
@@ -214,7 +220,7 @@ export class ReferralService {
         text: `${view.handlingUnit.shortName}退回了 ${r.number}（${r.caseName}），` +
           `理由：${input.reason}。请改派或维持原移送。`,
       });
-      return { referralId: id, message: `已退回${this.deciderUnit(view).shortName}。` };
+      return { referralId: id, message: `已退回${returnDecider(view).shortName}。` };
     });
   }
 
@@ -224,10 +230,8 @@ export class ReferralService {
     return this.step(actor, "referral.resolve_return", input.submissionId, raw, async (s) => {
       const view = await loadView(this.ctx, s.q, id);
       const r = view.referral;
-      const decider = this.deciderUnit(view);
-      if (actor.person.unit.id !== decider.id || !canDecide(actor.person)) {
-        throw forbidden(`退回的案件由${decider.shortName}处理，您无权操作。`);
-      }
+      const decider = returnDecider(view);
+      requireReturnDecider(actor.person, view);
       if (r.status !== "returned" || !view.openReturn) {
         throw conflict("not_returned", "该案件当前没有待处理的退回。");
       }
@@ -278,7 +282,7 @@ export class ReferralService {
     return this.step(actor, "referral.pass_down", input.submissionId, raw, async (s) => {
       const view = await loadView(this.ctx, s.q, id);
       const r = view.referral;
-      this.requireHandler(actor.person, view, "转交");
+      requireHandler(actor.person, view, "转交");
       if (r.status !== "in_progress") {
         throw conflict("cannot_pass_down", "请先签收，签收后才能转交下级部门。");
       }
@@ -321,7 +325,7 @@ export class ReferralService {
     return this.step(actor, "referral.request_extension", input.submissionId, raw, async (s) => {
       const view = await loadView(this.ctx, s.q, id);
       const r = view.referral;
-      this.requireHandler(actor.person, view, "申请延期");
+      requireHandler(actor.person, view, "申请延期");
       if (r.status !== "in_progress") {
         throw conflict("cannot_extend", `该案件当前状态为“${statusText(r.status)}”，不能申请延期。`);
       }
@@ -354,7 +358,7 @@ export class ReferralService {
     return this.step(actor, "referral.decide_extension", key, { approve }, async (s) => {
       const view = await loadView(this.ctx, s.q, id);
       const r = view.referral;
-      this.requireReferrer(actor.person, view, "审批延期");
+      requireReferrer(actor.person, view, "审批延期");
       const request = view.pendingExtension;
       if (!request) {
         throw conflict("no_extension", "该案件没有待审批的延期申请。");
@@ -386,8 +390,7 @@ export class ReferralService {
     return this.step(actor, "referral.urge", key, {}, async (s) => {
       const view = await loadView(this.ctx, s.q, id);
       const r = view.referral;
-      const units = [r.referringUnitId, r.supervisingUnitId];
-      if (!units.includes(actor.person.unit.id) || !canDecide(actor.person)) {
+      if (!mayUrge(actor.person, view)) {
         throw forbidden("只有移送单位或督办单位可以催办。");
       }
       if (r.status === "closed" || r.status === "returned") {
@@ -425,7 +428,7 @@ export class ReferralService {
     return this.step(actor, "referral.feedback", input.submissionId, raw, async (s) => {
       const view = await loadView(this.ctx, s.q, id);
       const r = view.referral;
-      this.requireHandler(actor.person, view, "反馈");
+      requireHandler(actor.person, view, "反馈");
       if (r.status !== "in_progress") {
         throw conflict(
           "cannot_feed_back",
@@ -468,7 +471,7 @@ export class ReferralService {
     return this.step(actor, "referral.review", key, decision, async (s) => {
       const view = await loadView(this.ctx, s.q, id);
       const r = view.referral;
-      this.requireReferrer(actor.person, view, "审核反馈");
+      requireReferrer(actor.person, view, "审核反馈");
       if (r.status !== "feedback_submitted" || !view.feedback) {
         throw conflict(
           "no_feedback",
@@ -630,11 +633,6 @@ export class ReferralService {
     return { by: view.referral.contactName, date: view.referral.referralDate };
   }
 
-  /** A returned case goes back to whoever sent it to the returning unit. */
-  private deciderUnit(view: ReferralView): Unit {
-    return view.supervisingUnit ?? view.referringUnit;
-  }
-
   private async returnDeciders(view: ReferralView): Promise<number[]> {
     if (!view.supervisingUnit) {
       return [view.referral.createdBy];
@@ -661,26 +659,6 @@ export class ReferralService {
     }
   }
 
-  private requireHandler(person: Person, view: ReferralView, what: string) {
-    const r = view.referral;
-    const roleOk = person.roles.has("liaison") || person.roles.has("leader");
-    if (person.unit.id !== r.handlingUnitId || !roleOk) {
-      throw forbidden(
-        `该案件目前由${view.handlingUnit.shortName}办理，` +
-          `您（${person.unit.shortName}${person.name}）无权${what}。`,
-      );
-    }
-  }
-
-  private requireReferrer(person: Person, view: ReferralView, what: string) {
-    if (person.unit.id !== view.referral.referringUnitId || !canDecide(person)) {
-      throw forbidden(`只有移送单位${view.referringUnit.shortName}的经办人员或负责人可以${what}。`);
-    }
-  }
-}
-
-function canDecide(person: Person): boolean {
-  return ["caseworker", "leader", "liaison"].some((r) => person.roles.has(r as never));
 }
 
 function statusText(status: string): string {

@@ -1,13 +1,19 @@
 /**
- * Who may open which form, checked when the page loads so that a person
- * who may not act sees a refusal instead of a form that would fail. These
- * mirror the checks of ReferralService (which the API runs anyway); keep
- * the two in step when a rule changes.
+ * Which form a person may open now, checked when the page loads so that a
+ * person who may not act sees a refusal instead of a form that would fail.
+ * The permission rules are the service's own (referrals/permissions.ts).
  */
-import { conflict, forbidden } from "../errors.js";
+import { conflict } from "../errors.js";
+import {
+  mayUrge,
+  requireHandler,
+  requireReferrer,
+  requireReturnDecider,
+} from "../referrals/permissions.js";
 import { STATUS_LABELS, type ReferralView } from "../referrals/view.js";
 import type { Person } from "../units/directory.js";
-import { REFERRER_KINDS } from "../units/kinds.js";
+
+export { assertCanRefer, canRefer, isReferrer } from "../referrals/permissions.js";
 
 export const FORMS = [
   "sign",
@@ -23,20 +29,6 @@ export type FormName = (typeof FORMS)[number];
 
 export function isFormName(name: string): name is FormName {
   return (FORMS as readonly string[]).includes(name);
-}
-
-/** Caseworkers of HRSS or of the petitions bureau, at any level. */
-export function canRefer(person: Person): boolean {
-  return REFERRER_KINDS.includes(person.unit.kind) &&
-    person.roles.has("caseworker");
-}
-
-export function assertCanRefer(person: Person): void {
-  if (!canRefer(person)) {
-    throw forbidden(
-      "只有人力资源社会保障部门或信访部门的经办人员可以移送案件。",
-    );
-  }
 }
 
 /** Throws the refusal (403) or the state conflict (409) for a form. */
@@ -73,7 +65,7 @@ export function assertCanUseForm(
     case "resolve-return":
       return assertCanResolveReturn(person, view);
     case "send-back":
-      assertReferrer(person, view, "审核反馈");
+      requireReferrer(person, view, "审核反馈");
       if (view.referral.status !== "feedback_submitted") {
         throw conflict("no_feedback", "该案件没有待审核的反馈。");
       }
@@ -95,18 +87,7 @@ export function usableForms(person: Person, view: ReferralView): FormName[] {
 /** Liaisons and leaders of the referring or supervising unit. */
 export function canUrge(person: Person, view: ReferralView): boolean {
   const r = view.referral;
-  return [r.referringUnitId, r.supervisingUnitId].includes(person.unit.id) &&
-    canDecide(person) && r.status !== "closed" && r.status !== "returned";
-}
-
-export function isReferrer(person: Person, view: ReferralView): boolean {
-  return person.unit.id === view.referral.referringUnitId && canDecide(person);
-}
-
-function canDecide(person: Person): boolean {
-  return ["caseworker", "leader", "liaison"].some((r) =>
-    person.roles.has(r as never),
-  );
+  return mayUrge(person, view) && r.status !== "closed" && r.status !== "returned";
 }
 
 function handlerWhen(
@@ -115,31 +96,14 @@ function handlerWhen(
   what: string,
   statuses: string[],
 ): void {
-  const roleOk = person.roles.has("liaison") || person.roles.has("leader");
-  if (person.unit.id !== view.referral.handlingUnitId || !roleOk) {
-    throw forbidden(
-      `该案件目前由${view.handlingUnit.shortName}办理，` +
-        `您（${person.unit.shortName}${person.name}）无权${what}。`,
-    );
-  }
+  requireHandler(person, view, what);
   if (!statuses.includes(view.referral.status)) {
     throw conflict("wrong_status", stateMessage(view, what));
   }
 }
 
-function assertReferrer(person: Person, view: ReferralView, what: string) {
-  if (!isReferrer(person, view)) {
-    throw forbidden(
-      `只有移送单位${view.referringUnit.shortName}的经办人员或负责人可以${what}。`,
-    );
-  }
-}
-
 function assertCanResolveReturn(person: Person, view: ReferralView) {
-  const decider = view.supervisingUnit ?? view.referringUnit;
-  if (person.unit.id !== decider.id || !canDecide(person)) {
-    throw forbidden(`退回的案件由${decider.shortName}处理，您无权操作。`);
-  }
+  requireReturnDecider(person, view);
   if (view.referral.status !== "returned" || !view.openReturn) {
     throw conflict("not_returned", "该案件当前没有待处理的退回。");
   }
