@@ -4,6 +4,7 @@
  * counted. Loaded only after the caller may see the case.
  */
 import { and, asc, eq, inArray } from "drizzle-orm";
+import { audit as appendAudit } from "../audit.js";
 import type { Bot } from "../boot.js";
 import { explainClock } from "../clocks/engine.js";
 import type { ReferralKind } from "../referrals/input.js";
@@ -33,10 +34,16 @@ export async function loadDetails(bot: Bot, person: Person, id: number) {
   const view = await loadView(bot.ctx, store.db, id);
   assertCanView(person, view);
   if (!involvedUnitIds(view).includes(person.unit.id)) {
-    // Spec section 5: an administrator's read of personal data is logged.
-    bot.ctx.log.info(
-      { code: "admin_read", personId: person.id, referralId: id },
-      "web: administrator opened a referral with personal data",
+    // Spec section 5: an administrator's read of personal data is logged,
+    // in the trail an accountability review reads.
+    await store.tx((q) =>
+      appendAudit(store, q, {
+        actor: { personId: person.id, name: person.name, channel: "web" },
+        at: bot.ctx.clock.now(),
+        subjectType: "referral",
+        subjectId: id,
+        action: "referral.admin_read",
+      }),
     );
   }
 

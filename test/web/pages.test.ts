@@ -1,4 +1,3 @@
-import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { referralBody, startWeb, type Running } from "./server.js";
 
@@ -228,10 +227,8 @@ describe("the details page", () => {
     expect(res.body).toMatch(/逾期 \d+ 个工作日移送/);
   });
 
-  it("logs when an administrator opens a case", async () => {
-    const lines: string[] = [];
-    const log = pino({ level: "info" }, { write: (l: string) => lines.push(l) });
-    const audited = await startWeb({}, log);
+  it("records in the audit trail when an administrator opens a case", async () => {
+    const audited = await startWeb();
     try {
       // Referred by the petitions bureau: the administrator's unit
       // (HRSS) has no part in it.
@@ -248,8 +245,13 @@ describe("the details page", () => {
       );
 
       expect(res.status).toBe(200);
-      const codes = lines.map((l) => JSON.parse(l).code);
-      expect(codes).toContain("admin_read");
+      const { auditLog } = audited.bot.ctx.store.t;
+      const trail = await audited.bot.ctx.store.db.select().from(auditLog);
+      expect(trail.at(-1)).toMatchObject({
+        action: "referral.admin_read",
+        actorName: "系统管理员",
+        subjectId: created.body.referralId,
+      });
     } finally {
       await audited.close();
     }

@@ -31,6 +31,7 @@ export const ACTION_LABELS: Record<string, string> = {
   "referral.close": "采纳反馈，案件办结",
   "referral.overdue_told": "反馈逾期，已告知承办单位负责人",
   "referral.escalate": "反馈逾期 5 个工作日以上，已报市政府办公室",
+  "referral.admin_read": "管理员查阅（含个人信息）",
 };
 
 export const CHANNEL_LABELS: Record<string, string> = {
