@@ -55,6 +55,10 @@ export function chatPage(options: {
  data-url="/referrals/new">新建移送</button>`
     : "";
 
+  const admin = person.roles.has("admin")
+    ? html`<button type="button" id="admin-page" data-url="/admin">管理</button>`
+    : "";
+
   return page({
     title: "模拟工作群",
     person,
@@ -80,7 +84,7 @@ ${setTime}
 
 <div id="notice" class="notice" role="status" hidden></div>
 
-<div class="sim-actions">${refer}</div>
+<div class="sim-actions">${refer}${admin}</div>
 
 <nav class="tabs" role="tablist">
 <button type="button" role="tab" data-tab="person" aria-selected="true">我的消息</button>

@@ -9,6 +9,7 @@ import type { Bot } from "../boot.js";
 import { apiRoutes } from "./api.js";
 import { bodyReader } from "./body.js";
 import { errorHandler } from "./errors.js";
+import { adminRoutes } from "./pages/admin.js";
 import { pageRoutes } from "./pages/routes.js";
 import { sameOriginWrites, securityHeaders } from "./security.js";
 import { Sessions } from "./session.js";
@@ -43,7 +44,7 @@ export function createWebApp(bot: Bot): Koa<WebState> {
 
   app.use(sameOriginWrites());
   app.use(bodyReader());
-  for (const router of [pageRoutes(), apiRoutes()]) {
+  for (const router of [pageRoutes(), apiRoutes(), adminRoutes()]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

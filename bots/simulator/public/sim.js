@@ -289,6 +289,12 @@
       openWebview(refer.getAttribute("data-url"), "新建移送");
     });
   }
+  var adminPage = document.getElementById("admin-page");
+  if (adminPage) {
+    adminPage.addEventListener("click", function () {
+      openWebview(adminPage.getAttribute("data-url"), "管理");
+    });
+  }
   document.getElementById("webview-close")
     .addEventListener("click", closeWebview);
 

@@ -1,0 +1,79 @@
+/**
+ * The administrator's page (/admin): undelivered messages with the reason
+ * and a way to send them again, the register of cases reported to the
+ * city government office, returns per unit, and calendar coverage.
+ */
+import { Router } from "@koa/router";
+import { adminOverview, requireAdmin, retryMessage } from "../../admin/overview.js";
+import { formatInstant } from "../../time.js";
+import { html } from "../html.js";
+import { requirePerson } from "../session.js";
+import type { WebState } from "../state.js";
+import { apiForm } from "./form-kit.js";
+import { page } from "./layout.js";
+
+type Overview = Awaited<ReturnType<typeof adminOverview>>;
+
+export function adminRoutes(): Router<WebState> {
+  const router = new Router<WebState>();
+
+  router.get("/admin", async (ctx) => {
+    const person = await requirePerson(ctx);
+    requireAdmin(person);
+    const overview = await adminOverview(ctx.state.bot.ctx);
+    ctx.type = "html";
+    ctx.body = page({ title: "管理", person, body: adminBody(overview) });
+  });
+
+  router.get("/api/admin/overview", async (ctx) => {
+    requireAdmin(await requirePerson(ctx));
+    ctx.body = await adminOverview(ctx.state.bot.ctx);
+  });
+
+  router.post("/api/admin/outbox/:id/retry", async (ctx) => {
+    const person = await requirePerson(ctx);
+    await retryMessage(ctx.state.bot.ctx, person, Number(ctx.params.id) || 0);
+    await ctx.state.bot.deliverNow();
+    ctx.body = { message: "已重新投递。" };
+  });
+
+  return router;
+}
+
+function adminBody(o: Overview) {
+  const calendarNote = o.provisionalClocks
+    ? html`<p class="late">有 ${o.provisionalClocks} 个未结期限跨越了没有节假日数据的日期，
+请用 <code>npm run calendar -- load 文件</code> 载入后自动重算。</p>`
+    : "";
+  return html`<h2>投递失败的消息（${o.failed.length}）</h2>
+<p class="hint">待投递：${o.pendingCount} 条。失败的消息排除原因后可重新投递。</p>
+${o.failed.length === 0
+  ? html`<p class="empty">没有投递失败的消息。</p>`
+  : html`<ul class="history">${o.failed.map((m) => html`<li>
+<strong>${m.to}</strong>（${m.kind}，${formatInstant(m.createdAt)}，已尝试 ${m.attempts} 次）
+<p>原因：${m.reason}</p>
+${apiForm({
+  api: `/api/admin/outbox/${m.id}/retry`,
+  submitLabel: "重新投递",
+  fields: [],
+  done: { href: "/admin", label: "返回管理页" },
+})}</li>`)}</ul>`}
+
+<h2>报市政府办公室名单（反馈逾期 5 个工作日以上）</h2>
+${o.escalations.length === 0
+  ? html`<p class="empty">暂无。</p>`
+  : html`<ul class="history">${o.escalations.map((e) => html`<li>
+<a href="/referrals/${e.referralId}">${e.number}</a> ${e.caseName}：${e.unit}，
+逾期 ${e.overdueDays} 个工作日（${e.escalatedOn} 列入）</li>`)}</ul>`}
+
+<h2>退回次数（按单位）</h2>
+${o.returnsByUnit.length === 0
+  ? html`<p class="empty">暂无退回。</p>`
+  : html`<ul class="history">${o.returnsByUnit.map(
+      (r) => html`<li>${r.unit}：${r.count} 次</li>`,
+    )}</ul>`}
+
+<h2>节假日数据</h2>
+<p>已有数据的年份：${o.calendarYears.join("、")}</p>
+${calendarNote}`;
+}
