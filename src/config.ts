@@ -11,6 +11,7 @@ const envSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   PUBLIC_URL: z.url().optional(),
+  TRUST_PROXY: boolish.default(false),
   DATABASE_URL: z
     .string()
     .regex(/^(sqlite:|mysql:\/\/)/, "must start with sqlite: or mysql://")
@@ -39,6 +40,8 @@ export type Config = Readonly<{
   host: string;
   port: number;
   publicUrl: string;
+  /** Behind a TLS-terminating proxy: trust its X-Forwarded-* headers. */
+  trustProxy: boolean;
   databaseUrl: string;
   logLevel: string;
   logPretty: boolean;
@@ -93,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     port: e.PORT,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
+    trustProxy: e.TRUST_PROXY,
     databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_PRETTY ?? e.NODE_ENV === "development",

@@ -18,6 +18,7 @@ import { staticFiles } from "./static.js";
 
 export function createWebApp(bot: Bot): Koa<WebState> {
   const app = new Koa<WebState>();
+  app.proxy = bot.ctx.config.trustProxy;
   const sessions = new Sessions(bot.ctx.config.sessionSecret);
 
   app.use(errorHandler(bot));
