@@ -83,7 +83,9 @@ export class Store {
     // UPDATE cannot tell "inserted" from "was there"; IGNORE can.
     const my = q as unknown as {
       insert: (t: unknown) => {
-        ignore: () => { values: (v: unknown) => Promise<[{ affectedRows: number }]> };
+        ignore: () => {
+          values: (v: unknown) => Promise<[{ affectedRows: number }]>;
+        };
       };
     };
     const [header] = await my.insert(table).ignore().values(values);
@@ -129,11 +131,9 @@ export class Store {
     };
     for (let attempt = 1; ; attempt++) {
       try {
-        return await my.transaction((tx) =>
-          this.inTx.run(tx, () => fn(tx)),
-        );
+        return await my.transaction((tx) => this.inTx.run(tx, () => fn(tx)));
       } catch (error) {
-        const errno = (error as { errno?: number; cause?: { errno?: number } });
+        const errno = error as { errno?: number; cause?: { errno?: number } };
         const code = errno.errno ?? errno.cause?.errno;
         if (attempt >= 4 || !code || !MYSQL_RETRYABLE.has(code)) {
           throw error;

@@ -44,7 +44,10 @@ export const units = sqliteTable(
     docPrefix: short("doc_prefix", 32),
     active: flag("active").notNull().default(true),
   },
-  (t) => [uniqueIndex("units_code_uq").on(t.code), index("units_kind_idx").on(t.kind)],
+  (t) => [
+    uniqueIndex("units_code_uq").on(t.code),
+    index("units_kind_idx").on(t.kind),
+  ],
 );
 
 export const people = sqliteTable(
@@ -388,7 +391,9 @@ export const cardDeliveries = sqliteTable(
     externalRef: short("external_ref", 255).notNull(),
     deliveredAt: instant("delivered_at").notNull(),
   },
-  (t) => [uniqueIndex("card_deliveries_uq").on(t.cardKey, t.personId, t.channel)],
+  (t) => [
+    uniqueIndex("card_deliveries_uq").on(t.cardKey, t.personId, t.channel),
+  ],
 );
 
 /** Every action that arrived, stored before it is handled. */
@@ -456,4 +461,3 @@ export const jobRuns = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.job, t.runKey] })],
 );
-

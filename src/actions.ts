@@ -51,4 +51,7 @@ export class ActionHandler {
 }
 
 const unknownAction = () =>
-  new AppError("unknown_action", "无法识别的操作，卡片可能已过期，请打开详情页办理。");
+  new AppError(
+    "unknown_action",
+    "无法识别的操作，卡片可能已过期，请打开详情页办理。",
+  );

@@ -32,7 +32,8 @@ export async function boot(
   options: { clock?: Clock; log?: Logger; store?: Store } = {},
 ): Promise<Bot> {
   const log =
-    options.log ?? createLogger({ level: config.logLevel, pretty: config.logPretty });
+    options.log ??
+    createLogger({ level: config.logLevel, pretty: config.logPretty });
   const store = options.store ?? (await openStore(config.databaseUrl));
   const units = await loadUnits(store, config.seedFile);
   log.info({ units }, "member units loaded");
@@ -41,7 +42,12 @@ export async function boot(
     log.info({ people }, "simulator: demo people loaded");
   }
 
-  const ctx = createContext({ config, store, log, clock: options.clock ?? systemClock });
+  const ctx = createContext({
+    config,
+    store,
+    log,
+    clock: options.clock ?? systemClock,
+  });
   if (config.simulator) {
     ctx.outbox.register(new SimulatorChannel(store, ctx.clock));
   }

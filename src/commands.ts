@@ -41,7 +41,12 @@ export class CommandHandler {
     }
     const text = command.text.trim().replace(/\s+/g, " ");
     try {
-      if (text === "帮助" || text === "?" || text === "？" || /^help$/i.test(text)) {
+      if (
+        text === "帮助" ||
+        text === "?" ||
+        text === "？" ||
+        /^help$/i.test(text)
+      ) {
         return HELP;
       }
       if (text === "待办") {
@@ -51,7 +56,9 @@ export class CommandHandler {
       if (sign) {
         const id = await this.referralByNumber(sign[1]);
         const acting = { person, channel: command.channel };
-        return (await this.referrals.sign(acting, id, undefined, command.eventKey)).message;
+        return (
+          await this.referrals.sign(acting, id, undefined, command.eventKey)
+        ).message;
       }
       return `没有听懂“${text.slice(0, 20)}”。发送“帮助”查看可用指令。`;
     } catch (error) {
@@ -67,11 +74,15 @@ export class CommandHandler {
     if (items.length === 0) {
       return `${person.unit.shortName}目前没有待办的移送案件。`;
     }
-    const lines = items.map((i, n) =>
-      `${n + 1}. ${i.number} ${i.caseName}：${i.task}` +
-      (i.deadline ? `（${i.deadline}）` : ""),
+    const lines = items.map(
+      (i, n) =>
+        `${n + 1}. ${i.number} ${i.caseName}：${i.task}` +
+        (i.deadline ? `（${i.deadline}）` : ""),
     );
-    return [`${person.unit.shortName}待办（${items.length} 件）：`, ...lines].join("\n");
+    return [
+      `${person.unit.shortName}待办（${items.length} 件）：`,
+      ...lines,
+    ].join("\n");
   }
 
   /** Finds a referral by its number, forgiving the bracket style typed. */
@@ -92,9 +103,15 @@ export class CommandHandler {
     const [row] = await this.ctx.store.db
       .select({ id: referrals.id })
       .from(referrals)
-      .where(and(eq(referrals.number, number), eq(referrals.year, Number(match[2]))));
+      .where(
+        and(eq(referrals.number, number), eq(referrals.year, Number(match[2]))),
+      );
     if (!row) {
-      throw new AppError("not_found", `没有找到文号为 ${number} 的移送案件，请核对。`, 404);
+      throw new AppError(
+        "not_found",
+        `没有找到文号为 ${number} 的移送案件，请核对。`,
+        404,
+      );
     }
     return row.id;
   }

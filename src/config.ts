@@ -7,7 +7,9 @@ const boolish = z
   .transform((v) => v === "true" || v === "1" || v === "on");
 
 const envSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  NODE_ENV: z
+    .enum(["development", "production", "test"])
+    .default("development"),
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   PUBLIC_URL: z.url().optional(),
@@ -20,7 +22,10 @@ const envSchema = z.object({
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
     .default("info"),
   LOG_PRETTY: boolish.optional(),
-  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  SESSION_SECRET: z
+    .string()
+    .min(32, "must be at least 32 characters")
+    .optional(),
   SIMULATOR: z.enum(["auto", "on", "off"]).default("auto"),
   SEED_FILE: z.string().default("db/seed/suining.json"),
   OFFICE_HOURS: z
@@ -95,7 +100,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(
+      /\/$/,
+      "",
+    ),
     trustProxy: e.TRUST_PROXY,
     databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,

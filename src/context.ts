@@ -73,7 +73,11 @@ export function createContext(parts: {
     ...parts,
     calendars: new Calendars(store),
     clocks: new ClockEngine(store, log.child({ name: "clocks" })),
-    outbox: new Outbox(store, log.child({ name: "outbox" }), config.officeHours),
+    outbox: new Outbox(
+      store,
+      log.child({ name: "outbox" }),
+      config.officeHours,
+    ),
     directory: new Directory(store),
     links: new Links(config.publicUrl),
   };

@@ -34,8 +34,7 @@ export class ValidationError extends AppError {
 export const notFound = (what: string) =>
   new AppError("not_found", `${what}不存在或已被删除。`, 404);
 
-export const forbidden = (why: string) =>
-  new AppError("forbidden", why, 403);
+export const forbidden = (why: string) => new AppError("forbidden", why, 403);
 
 export const conflict = (code: string, message: string) =>
   new AppError(code, message, 409);

@@ -23,7 +23,10 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const log = createLogger({ level: config.logLevel, pretty: config.logPretty });
+  const log = createLogger({
+    level: config.logLevel,
+    pretty: config.logPretty,
+  });
   // Only the simulator may move time; real platforms run on the real clock.
   const clock = config.simulator ? new OffsetClock() : systemClock;
   const bot = await boot(config, { clock, log });
@@ -52,6 +55,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error("failed to start:", error instanceof Error ? error.message : error);
+  console.error(
+    "failed to start:",
+    error instanceof Error ? error.message : error,
+  );
   process.exit(1);
 });

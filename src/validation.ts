@@ -23,7 +23,7 @@ export const requiredText = (max: number) =>
 
 export const optionalText = (max: number) =>
   z.preprocess(
-    (v) => (typeof v === "string" ? v.trim() : v ?? ""),
+    (v) => (typeof v === "string" ? v.trim() : (v ?? "")),
     z.string().max(max, `不能超过 ${max} 个字`),
   );
 
@@ -81,8 +81,12 @@ export const phone = z.preprocess(
 );
 
 export const yesNo = z.preprocess(
-  (v) => (v === "是" || v === "true" || v === true ? true
-    : v === "否" || v === "false" || v === false ? false : v),
+  (v) =>
+    v === "是" || v === "true" || v === true
+      ? true
+      : v === "否" || v === "false" || v === false
+        ? false
+        : v,
   z.boolean({ error: "请选择是或否" }),
 );
 

@@ -36,15 +36,25 @@ export class SimulatorChannel implements Channel {
     if (message.type === "card_update" && previousRef) {
       const result = await this.store.db
         .update(simMessages)
-        .set({ payload: JSON.stringify({ type: "card", card: message.card }), updatedAt: now })
-        .where(and(eq(simMessages.id, Number(previousRef)), eq(simMessages.inbox, inbox)));
+        .set({
+          payload: JSON.stringify({ type: "card", card: message.card }),
+          updatedAt: now,
+        })
+        .where(
+          and(
+            eq(simMessages.id, Number(previousRef)),
+            eq(simMessages.inbox, inbox),
+          ),
+        );
       if (this.store.changes(result) === 1) {
         return { externalRef: previousRef };
       }
     }
     // A card, or an update whose original is gone: show it as a new card.
     const body =
-      message.type === "card_update" ? { type: "card" as const, card: message.card } : message;
+      message.type === "card_update"
+        ? { type: "card" as const, card: message.card }
+        : message;
     const cardKey = body.type === "card" ? body.card.key : null;
     const id = await this.store.tx((q) =>
       this.store.insert(q, simMessages, {

@@ -20,43 +20,64 @@ export function requireAdmin(person: Person): void {
 export async function adminOverview(ctx: AppContext) {
   const t = ctx.store.t;
   const db = ctx.store.db;
-  const [failed, pending, escalations, returns, provisional, cal] = await Promise.all([
-    db.select().from(t.outbox).where(eq(t.outbox.status, "failed"))
-      .orderBy(desc(t.outbox.id)).limit(LIST_LIMIT),
-    db.select({ n: count() }).from(t.outbox).where(eq(t.outbox.status, "pending")),
-    db.select({
-      escalatedOn: t.escalations.escalatedOn,
-      overdueDays: t.escalations.overdueDays,
-      unitId: t.escalations.unitId,
-      referralId: t.escalations.subjectId,
-      number: t.referrals.number,
-      caseName: t.referrals.caseName,
-    }).from(t.escalations)
-      .innerJoin(t.referrals, eq(t.referrals.id, t.escalations.subjectId))
-      .where(eq(t.escalations.subjectType, "referral"))
-      .orderBy(desc(t.escalations.id)).limit(LIST_LIMIT),
-    db.select({ unitId: t.referralReturns.unitId, n: count() })
-      .from(t.referralReturns).groupBy(t.referralReturns.unitId),
-    db.select({ n: count() }).from(t.clocks).where(
-      and(eq(t.clocks.status, "open"), eq(t.clocks.provisional, true)),
-    ),
-    ctx.calendars.get(),
-  ]);
+  const [failed, pending, escalations, returns, provisional, cal] =
+    await Promise.all([
+      db
+        .select()
+        .from(t.outbox)
+        .where(eq(t.outbox.status, "failed"))
+        .orderBy(desc(t.outbox.id))
+        .limit(LIST_LIMIT),
+      db
+        .select({ n: count() })
+        .from(t.outbox)
+        .where(eq(t.outbox.status, "pending")),
+      db
+        .select({
+          escalatedOn: t.escalations.escalatedOn,
+          overdueDays: t.escalations.overdueDays,
+          unitId: t.escalations.unitId,
+          referralId: t.escalations.subjectId,
+          number: t.referrals.number,
+          caseName: t.referrals.caseName,
+        })
+        .from(t.escalations)
+        .innerJoin(t.referrals, eq(t.referrals.id, t.escalations.subjectId))
+        .where(eq(t.escalations.subjectType, "referral"))
+        .orderBy(desc(t.escalations.id))
+        .limit(LIST_LIMIT),
+      db
+        .select({ unitId: t.referralReturns.unitId, n: count() })
+        .from(t.referralReturns)
+        .groupBy(t.referralReturns.unitId),
+      db
+        .select({ n: count() })
+        .from(t.clocks)
+        .where(
+          and(eq(t.clocks.status, "open"), eq(t.clocks.provisional, true)),
+        ),
+      ctx.calendars.get(),
+    ]);
 
-  const unitIds = [...new Set([
-    ...escalations.map((e) => e.unitId),
-    ...returns.map((r) => r.unitId),
-  ])];
+  const unitIds = [
+    ...new Set([
+      ...escalations.map((e) => e.unitId),
+      ...returns.map((r) => r.unitId),
+    ]),
+  ];
   const units = unitIds.length
     ? await db.select().from(t.units).where(inArray(t.units.id, unitIds))
     : [];
-  const unitName = (id: number) => units.find((u) => u.id === id)?.shortName ?? `#${id}`;
+  const unitName = (id: number) =>
+    units.find((u) => u.id === id)?.shortName ?? `#${id}`;
   const recipients = await recipientNames(ctx, failed);
 
   return {
     failed: failed.map((m) => ({
       id: m.id,
-      to: recipients.get(`${m.targetType}:${m.targetId}`) ?? `${m.targetType} ${m.targetId}`,
+      to:
+        recipients.get(`${m.targetType}:${m.targetId}`) ??
+        `${m.targetType} ${m.targetId}`,
       kind: (JSON.parse(m.payload) as { type: string }).type,
       attempts: m.attempts,
       reason: m.lastError ?? "",
@@ -77,14 +98,24 @@ async function recipientNames(
   rows: { targetType: string; targetId: number }[],
 ): Promise<Map<string, string>> {
   const t = ctx.store.t;
-  const personIds = rows.filter((r) => r.targetType === "person").map((r) => r.targetId);
-  const groupIds = rows.filter((r) => r.targetType === "group").map((r) => r.targetId);
+  const personIds = rows
+    .filter((r) => r.targetType === "person")
+    .map((r) => r.targetId);
+  const groupIds = rows
+    .filter((r) => r.targetType === "group")
+    .map((r) => r.targetId);
   const [people, groups] = await Promise.all([
     personIds.length
-      ? ctx.store.db.select().from(t.people).where(inArray(t.people.id, personIds))
+      ? ctx.store.db
+          .select()
+          .from(t.people)
+          .where(inArray(t.people.id, personIds))
       : [],
     groupIds.length
-      ? ctx.store.db.select().from(t.chatGroups).where(inArray(t.chatGroups.id, groupIds))
+      ? ctx.store.db
+          .select()
+          .from(t.chatGroups)
+          .where(inArray(t.chatGroups.id, groupIds))
       : [],
   ]);
   return new Map([
@@ -110,8 +141,14 @@ export async function retryMessage(
     if (row.status !== "failed") {
       throw conflict("not_failed", "只有投递失败的消息可以重新投递。");
     }
-    await q.update(outbox)
-      .set({ status: "pending", attempts: 0, nextAttemptAt: now, lastError: null })
+    await q
+      .update(outbox)
+      .set({
+        status: "pending",
+        attempts: 0,
+        nextAttemptAt: now,
+        lastError: null,
+      })
       .where(and(eq(outbox.id, id), eq(outbox.status, "failed")));
     await audit(ctx.store, q, {
       actor: { personId: admin.id, name: admin.name, channel: "web" },
@@ -123,4 +160,3 @@ export async function retryMessage(
     });
   });
 }
-

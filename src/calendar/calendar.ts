@@ -72,7 +72,12 @@ export class Calendar {
     const known = this.hasData(date);
     const override = this.overrides.get(date);
     if (override) {
-      return this.describe(date, override.workday, override.name ?? undefined, true);
+      return this.describe(
+        date,
+        override.workday,
+        override.name ?? undefined,
+        true,
+      );
     }
     // A year an administrator loaded whole replaces the package's year.
     const fromPackage = !this.completeYears.has(yearOf(date));
@@ -86,12 +91,22 @@ export class Calendar {
       };
     }
     if (fromPackage && packageWorkdays[date]) {
-      return this.describe(date, true, chineseName(packageWorkdays[date]), known);
+      return this.describe(
+        date,
+        true,
+        chineseName(packageWorkdays[date]),
+        known,
+      );
     }
     // No entry: an ordinary weekday or weekend, certain only if the year
     // has a published schedule.
     const weekend = weekdayOf(date) >= 6;
-    return { date, workday: !weekend, kind: weekend ? "weekend" : "workday", known };
+    return {
+      date,
+      workday: !weekend,
+      kind: weekend ? "weekend" : "workday",
+      known,
+    };
   }
 
   isWorkday(date: IsoDate): boolean {

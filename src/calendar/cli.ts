@@ -17,22 +17,37 @@ import { loadCalendar, parseScheduleFile, saveSchedule } from "./store.js";
 const USAGE =
   "用法 usage: npm run calendar -- load FILE | show YYYY-MM | years";
 
-const KIND_LABEL = { workday: "工作日", weekend: "周末", holiday: "节假日", makeup: "调休上班" };
+const KIND_LABEL = {
+  workday: "工作日",
+  weekend: "周末",
+  holiday: "节假日",
+  makeup: "调休上班",
+};
 
 async function main(args: string[]): Promise<number> {
   const [command, arg] = args;
   const config = loadConfig();
-  const log = createLogger({ level: config.logLevel, pretty: config.logPretty });
+  const log = createLogger({
+    level: config.logLevel,
+    pretty: config.logPretty,
+  });
   const store = await openStore(config.databaseUrl);
   try {
     if (command === "load" && arg) {
       const file = parseScheduleFile(readFileSync(arg, "utf8"));
-      const from = await saveSchedule(store, file, systemActor("cli"), Date.now());
+      const from = await saveSchedule(
+        store,
+        file,
+        systemActor("cli"),
+        Date.now(),
+      );
       const moved = await new ClockEngine(store, log).recomputeOpen(
         await loadCalendar(store),
         from,
       );
-      console.log(`已载入 ${file.days.length} 天（${file.source}）；重算期限变动 ${moved} 个。`);
+      console.log(
+        `已载入 ${file.days.length} 天（${file.source}）；重算期限变动 ${moved} 个。`,
+      );
       return 0;
     }
     if (command === "show" && arg && /^\d{4}-\d{2}$/.test(arg)) {

@@ -75,13 +75,19 @@ export class ClockEngine {
       return clock;
     }
     const today = onDate;
-    const late = today > clock.dueDate ? cal.workdaysAfter(clock.dueDate, today) : 0;
+    const late =
+      today > clock.dueDate ? cal.workdaysAfter(clock.dueDate, today) : 0;
     const { clocks } = this.store.t;
     await q
       .update(clocks)
       .set({ status: "stopped", stoppedAt: now, lateDays: late || null })
       .where(and(eq(clocks.id, clock.id), eq(clocks.status, "open")));
-    return { ...clock, status: "stopped", stoppedAt: now, lateDays: late || null };
+    return {
+      ...clock,
+      status: "stopped",
+      stoppedAt: now,
+      lateDays: late || null,
+    };
   }
 
   /** Opens a stopped clock again, with the same deadline. */
@@ -104,7 +110,10 @@ export class ClockEngine {
   /** Moves a deadline by extra working days; the original stays on record. */
   async extend(q: Db, cal: Calendar, clock: ClockRow, extraDays: number) {
     const extensionDays = clock.extensionDays + extraDays;
-    const count = cal.addWorkdays(clock.startDate, clock.workdays + extensionDays);
+    const count = cal.addWorkdays(
+      clock.startDate,
+      clock.workdays + extensionDays,
+    );
     const { clocks } = this.store.t;
     const update = {
       extensionDays,
@@ -122,7 +131,10 @@ export class ClockEngine {
       .select()
       .from(clocks)
       .where(
-        and(eq(clocks.subjectType, subjectType), eq(clocks.subjectId, subjectId)),
+        and(
+          eq(clocks.subjectType, subjectType),
+          eq(clocks.subjectId, subjectId),
+        ),
       );
   }
 
@@ -142,7 +154,10 @@ export class ClockEngine {
     after?: Pick<ClockRow, "dueAt" | "id">;
   }): Promise<ClockRow[]> {
     const { clocks } = this.store.t;
-    const conditions = [eq(clocks.status, "open"), lte(clocks.dueAt, options.horizon)];
+    const conditions = [
+      eq(clocks.status, "open"),
+      lte(clocks.dueAt, options.horizon),
+    ];
     if (options.rules) {
       conditions.push(inArray(clocks.rule, options.rules));
     }
@@ -170,9 +185,18 @@ export class ClockEngine {
   }
 
   /** Open clocks overdue by at least `k` working days on `today`. */
-  async findOverdue(cal: Calendar, today: IsoDate, k: number, belowLevel?: number) {
+  async findOverdue(
+    cal: Calendar,
+    today: IsoDate,
+    k: number,
+    belowLevel?: number,
+  ) {
     const lastDue = cal.dueDateOverdueBy(today, k);
-    return this.findDue({ horizon: endOfDate(lastDue), belowLevel, limit: 10_000 });
+    return this.findDue({
+      horizon: endOfDate(lastDue),
+      belowLevel,
+      limit: 10_000,
+    });
   }
 
   /**
@@ -184,7 +208,9 @@ export class ClockEngine {
     const result = await q
       .update(clocks)
       .set({ escalationLevel: level })
-      .where(and(eq(clocks.id, clockId), lte(clocks.escalationLevel, level - 1)));
+      .where(
+        and(eq(clocks.id, clockId), lte(clocks.escalationLevel, level - 1)),
+      );
     return this.store.changes(result) === 1;
   }
 
@@ -204,7 +230,10 @@ export class ClockEngine {
           and(
             eq(clocks.status, "open"),
             gt(clocks.id, afterId),
-            or(eq(clocks.provisional, true), gt(clocks.dueAt, startOfDate(fromDate))),
+            or(
+              eq(clocks.provisional, true),
+              gt(clocks.dueAt, startOfDate(fromDate)),
+            ),
           ),
         )
         .orderBy(asc(clocks.id))
@@ -284,7 +313,9 @@ export function explainClock(cal: Calendar, clock: ClockRow): Explanation {
   const lines = [
     `${label}：自 ${formatDateCn(clock.startDate)} 起算（当日不计入），` +
       `计 ${clock.workdays} 个工作日` +
-      (clock.extensionDays ? `，另经批准延期 ${clock.extensionDays} 个工作日` : "") +
+      (clock.extensionDays
+        ? `，另经批准延期 ${clock.extensionDays} 个工作日`
+        : "") +
       `，截止 ${formatDateCn(count.due)} 24:00。`,
   ];
   for (const d of days) {

@@ -59,12 +59,17 @@ export class Outbox {
   officeTime(cal: Calendar, now: number): number {
     const today = dateOf(now);
     const time = timeOf(now);
-    if (cal.isWorkday(today) && time >= this.officeHours.start && time < this.officeHours.end) {
+    if (
+      cal.isWorkday(today) &&
+      time >= this.officeHours.start &&
+      time < this.officeHours.end
+    ) {
       return now;
     }
-    const from = cal.isWorkday(today) && time < this.officeHours.start
-      ? today
-      : cal.nextWorkday(dateOf(now + 86_400_000));
+    const from =
+      cal.isWorkday(today) && time < this.officeHours.start
+        ? today
+        : cal.nextWorkday(dateOf(now + 86_400_000));
     return atTime(cal.nextWorkday(from), this.officeHours.start);
   }
 
@@ -160,7 +165,10 @@ export class Outbox {
       ok ? sent++ : failed++;
     }
     if (failed > 0) {
-      this.log.warn({ sent, failed }, `outbox: ${failed}/${sent + failed} deliveries failed`);
+      this.log.warn(
+        { sent, failed },
+        `outbox: ${failed}/${sent + failed} deliveries failed`,
+      );
     }
     return { sent, failed };
   }
@@ -187,7 +195,10 @@ export class Outbox {
     const { outbox, cardDeliveries } = this.store.t;
     const body = JSON.parse(row.payload) as OutboundMessage;
     try {
-      const { channel, recipient } = await this.resolve(row.targetType, row.targetId);
+      const { channel, recipient } = await this.resolve(
+        row.targetType,
+        row.targetId,
+      );
       let previousRef: string | undefined;
       if (body.type === "card_update") {
         const [copy] = await this.store.db
@@ -207,11 +218,27 @@ export class Outbox {
       await this.store.tx(async (q) => {
         await q
           .update(outbox)
-          .set({ status: "sent", sentAt: now, attempts: row.attempts + 1, lockedUntil: null })
+          .set({
+            status: "sent",
+            sentAt: now,
+            attempts: row.attempts + 1,
+            lockedUntil: null,
+          })
           .where(eq(outbox.id, row.id));
-        if (body.type !== "text" && body.type !== "markdown" && result.externalRef
-          && row.targetType === "person") {
-          await this.recordCopy(q, body.card.key, row.targetId, channel.name, result.externalRef, now);
+        if (
+          body.type !== "text" &&
+          body.type !== "markdown" &&
+          result.externalRef &&
+          row.targetType === "person"
+        ) {
+          await this.recordCopy(
+            q,
+            body.card.key,
+            row.targetId,
+            channel.name,
+            result.externalRef,
+            now,
+          );
         }
       });
       return true;
@@ -259,7 +286,9 @@ export class Outbox {
     const { outbox } = this.store.t;
     const attempts = row.attempts + 1;
     const retryable =
-      error instanceof DeliveryError ? error.retryable : !(error instanceof NoRouteError);
+      error instanceof DeliveryError
+        ? error.retryable
+        : !(error instanceof NoRouteError);
     const giveUp = !retryable || attempts >= MAX_ATTEMPTS;
     const wait =
       error instanceof DeliveryError && error.retryAfterMs
@@ -267,8 +296,16 @@ export class Outbox {
         : backoffMs(attempts);
     const message = error instanceof Error ? error.message : String(error);
     this.log.warn(
-      { outboxId: row.id, attempts, giveUp, code: "delivery_failed", reason: message },
-      giveUp ? "outbox: gave up delivering a message" : "outbox: delivery failed, will retry",
+      {
+        outboxId: row.id,
+        attempts,
+        giveUp,
+        code: "delivery_failed",
+        reason: message,
+      },
+      giveUp
+        ? "outbox: gave up delivering a message"
+        : "outbox: delivery failed, will retry",
     );
     await this.store.db
       .update(outbox)
@@ -295,23 +332,45 @@ export class Outbox {
     const bindings =
       type === "person"
         ? await this.store.db
-            .select({ channel: personBindings.channel, externalId: personBindings.externalId })
+            .select({
+              channel: personBindings.channel,
+              externalId: personBindings.externalId,
+            })
             .from(personBindings)
-            .where(and(eq(personBindings.personId, id), inArray(personBindings.channel, names)))
+            .where(
+              and(
+                eq(personBindings.personId, id),
+                inArray(personBindings.channel, names),
+              ),
+            )
         : await this.store.db
-            .select({ channel: groupBindings.channel, externalId: groupBindings.externalId })
+            .select({
+              channel: groupBindings.channel,
+              externalId: groupBindings.externalId,
+            })
             .from(groupBindings)
-            .where(and(eq(groupBindings.groupId, id), inArray(groupBindings.channel, names)));
+            .where(
+              and(
+                eq(groupBindings.groupId, id),
+                inArray(groupBindings.channel, names),
+              ),
+            );
     // Prefer channels in the order they were registered.
     const binding = names
       .map((n) => bindings.find((b) => b.channel === n))
       .find((b) => b !== undefined);
     if (!binding) {
-      throw new NoRouteError(`${type} ${id} is not bound to any enabled channel`);
+      throw new NoRouteError(
+        `${type} ${id} is not bound to any enabled channel`,
+      );
     }
     return {
       channel: this.channels.get(binding.channel)!,
-      recipient: { type: type as Recipient["type"], id, externalId: binding.externalId },
+      recipient: {
+        type: type as Recipient["type"],
+        id,
+        externalId: binding.externalId,
+      },
     };
   }
 }

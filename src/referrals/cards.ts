@@ -17,18 +17,31 @@ export const unitCardKey = (referralId: number, unitId: number) =>
 export const referrerCardKey = (referralId: number) =>
   `referral:${referralId}:referrer`;
 
-function baseFields(view: ReferralView, cal: Calendar, now: number): CardField[] {
+function baseFields(
+  view: ReferralView,
+  cal: Calendar,
+  now: number,
+): CardField[] {
   const r = view.referral;
   const fields: CardField[] = [
     { label: "文号", value: r.number },
     { label: "类型", value: REFERRAL_KINDS[r.kind as ReferralKind] },
     { label: "案件名称", value: r.caseName },
     { label: "被投诉单位", value: r.companyName },
-    { label: "人数/金额", value: `${r.headCount} 人 / ${formatYuan(r.amountFen)} 元` },
-    { label: "移送单位", value: `${view.referringUnit.shortName}（${formatDateCn(r.referralDate)}）` },
+    {
+      label: "人数/金额",
+      value: `${r.headCount} 人 / ${formatYuan(r.amountFen)} 元`,
+    },
+    {
+      label: "移送单位",
+      value: `${view.referringUnit.shortName}（${formatDateCn(r.referralDate)}）`,
+    },
   ];
   if (view.feedbackClock) {
-    fields.push({ label: "反馈期限", value: deadlineLine(cal, view.feedbackClock, now) });
+    fields.push({
+      label: "反馈期限",
+      value: deadlineLine(cal, view.feedbackClock, now),
+    });
   }
   return fields;
 }
@@ -66,14 +79,20 @@ export function unitCard(
     card.status = { text: "待签收", tone: "warning" };
     card.buttons = [
       { label: "签收", style: "primary", action: "referral.sign" },
-      { label: "退回", style: "danger", url: links.referralForm(r.id, "return") },
+      {
+        label: "退回",
+        style: "danger",
+        url: links.referralForm(r.id, "return"),
+      },
     ];
     if (view.supervisingUnit) {
       card.note = `${view.supervisingUnit.shortName}转交，督办中；期限自原移送之日起算。`;
     }
   } else if (r.status === "returned") {
     card.status = { text: "已退回，等待移送单位处理", tone: "info" };
-    card.note = view.openReturn ? `退回理由：${view.openReturn.reason}` : undefined;
+    card.note = view.openReturn
+      ? `退回理由：${view.openReturn.reason}`
+      : undefined;
   } else if (r.status === "in_progress") {
     card.status = { text: "办理中", tone: "info" };
     card.note = [signed, view.pendingExtension ? "延期申请待审批" : undefined]
@@ -94,18 +113,31 @@ export function unitCard(
 function inProgressButtons(view: ReferralView, links: Links): CardButton[] {
   const id = view.referral.id;
   const buttons: CardButton[] = [
-    { label: "填写反馈", style: "primary", url: links.referralForm(id, "feedback") },
+    {
+      label: "填写反馈",
+      style: "primary",
+      url: links.referralForm(id, "feedback"),
+    },
   ];
   if (!view.pendingExtension) {
-    buttons.push({ label: "申请延期", url: links.referralForm(id, "extension") });
+    buttons.push({
+      label: "申请延期",
+      url: links.referralForm(id, "extension"),
+    });
   }
   if (view.handlingUnit.level === "city" && !view.supervisingUnit) {
-    buttons.push({ label: "转交下级", url: links.referralForm(id, "pass-down") });
+    buttons.push({
+      label: "转交下级",
+      url: links.referralForm(id, "pass-down"),
+    });
   }
   return buttons;
 }
 
-function statusForFormerUnit(view: ReferralView, unitId: number): Card["status"] {
+function statusForFormerUnit(
+  view: ReferralView,
+  unitId: number,
+): Card["status"] {
   const r = view.referral;
   if (r.supervisingUnitId === unitId) {
     const state = STATUS_LABELS[r.status];
@@ -126,12 +158,18 @@ export function referrerCard(
 ): Card {
   const r = view.referral;
   const fields = baseFields(view, cal, now);
-  fields.splice(5, 1, { label: "承办单位", value: view.handlingUnit.shortName });
+  fields.splice(5, 1, {
+    label: "承办单位",
+    value: view.handlingUnit.shortName,
+  });
   const card: Card = {
     key: referrerCardKey(r.id),
     title: `【已移送】${r.caseName}`,
     fields,
-    status: { text: STATUS_LABELS[r.status], tone: r.status === "closed" ? "success" : "info" },
+    status: {
+      text: STATUS_LABELS[r.status],
+      tone: r.status === "closed" ? "success" : "info",
+    },
     buttons: [],
     url: links.referral(r.id),
   };
@@ -156,7 +194,11 @@ export function referrerCard(
     card.status = { text: "已反馈，请审核", tone: "warning" };
     card.buttons.push(
       { label: "采纳反馈", style: "primary", action: "referral.accept" },
-      { label: "退回补充", style: "danger", url: links.referralForm(r.id, "send-back") },
+      {
+        label: "退回补充",
+        style: "danger",
+        url: links.referralForm(r.id, "send-back"),
+      },
     );
   } else if (view.pendingExtension) {
     const x = view.pendingExtension;

@@ -10,22 +10,32 @@ import type { ReferralView } from "./view.js";
 
 /** Caseworkers of HRSS or of the petitions bureau, at any level. */
 export function canRefer(person: Person): boolean {
-  return REFERRER_KINDS.includes(person.unit.kind) && person.roles.has("caseworker");
+  return (
+    REFERRER_KINDS.includes(person.unit.kind) && person.roles.has("caseworker")
+  );
 }
 
 export function assertCanRefer(person: Person): void {
   if (!canRefer(person)) {
-    throw forbidden("只有人力资源社会保障部门或信访部门的经办人员可以移送案件。");
+    throw forbidden(
+      "只有人力资源社会保障部门或信访部门的经办人员可以移送案件。",
+    );
   }
 }
 
 /** Caseworkers, liaisons and leaders take decisions for their unit. */
 export function canDecide(person: Person): boolean {
-  return ["caseworker", "leader", "liaison"].some((r) => person.roles.has(r as never));
+  return ["caseworker", "leader", "liaison"].some((r) =>
+    person.roles.has(r as never),
+  );
 }
 
 /** The handling unit's liaisons and leaders sign, return, pass down, feed back. */
-export function requireHandler(person: Person, view: ReferralView, what: string): void {
+export function requireHandler(
+  person: Person,
+  view: ReferralView,
+  what: string,
+): void {
   const roleOk = person.roles.has("liaison") || person.roles.has("leader");
   if (person.unit.id !== view.referral.handlingUnitId || !roleOk) {
     throw forbidden(
@@ -40,7 +50,11 @@ export function isReferrer(person: Person, view: ReferralView): boolean {
 }
 
 /** The referring unit decides on extensions and reviews feedback. */
-export function requireReferrer(person: Person, view: ReferralView, what: string): void {
+export function requireReferrer(
+  person: Person,
+  view: ReferralView,
+  what: string,
+): void {
   if (!isReferrer(person, view)) {
     throw forbidden(
       `只有移送单位${view.referringUnit.shortName}的经办人员或负责人可以${what}。`,
@@ -63,6 +77,8 @@ export function requireReturnDecider(person: Person, view: ReferralView): void {
 /** The referring and the supervising unit may urge. */
 export function mayUrge(person: Person, view: ReferralView): boolean {
   const r = view.referral;
-  return [r.referringUnitId, r.supervisingUnitId].includes(person.unit.id) &&
-    canDecide(person);
+  return (
+    [r.referringUnitId, r.supervisingUnitId].includes(person.unit.id) &&
+    canDecide(person)
+  );
 }

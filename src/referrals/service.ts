@@ -7,15 +7,19 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/index.js";
 import { audit, type ChannelName } from "../audit.js";
-import type { Calendar } from "../calendar/calendar.js";
 import type { AppContext } from "../context.js";
 import { AppError, conflict, forbidden, ValidationError } from "../errors.js";
 import { once } from "../once.js";
 import { dateOf, formatDateCn, yearOf } from "../time.js";
-import type { Person, Unit } from "../units/directory.js";
-import { CRIME_CASE_KINDS, SOURCE_CASE_KINDS } from "../units/kinds.js";
+import type { Person } from "../units/directory.js";
 import { parse } from "../validation.js";
-import { referrerCard, referrerCardKey, unitCard, unitCardKey } from "./cards.js";
+import { referrerCard, referrerCardKey } from "./cards.js";
+import {
+  checkDates,
+  checkRedirect,
+  checkTarget,
+  statusText,
+} from "./checks.js";
 import {
   actionLabels,
   crimeFeedbackInput,
@@ -25,7 +29,6 @@ import {
   reasonInput,
   receiptInput,
   receiptLabels,
-  REFERRAL_KINDS,
   referralInput,
   referralLabels,
   resolveReturnInput,
@@ -40,6 +43,7 @@ import {
   requireReturnDecider,
   returnDecider,
 } from "./permissions.js";
+import { ReferralMessages, type Step } from "./messages.js";
 import { loadView, type ReferralRow, type ReferralView } from "./view.js";
 
 /** Someone acting, as the platform vouched for them. */
@@ -56,14 +60,12 @@ export interface Outcome {
   duplicate?: boolean;
 }
 
-interface Step {
-  q: Db;
-  now: number;
-  cal: Calendar;
-}
-
 export class ReferralService {
-  constructor(private readonly ctx: AppContext) {}
+  private readonly messages: ReferralMessages;
+
+  constructor(private readonly ctx: AppContext) {
+    this.messages = new ReferralMessages(ctx);
+  }
 
   /** HRSS or the petitions bureau refers a case. */
   async create(actor: Acting, raw: unknown): Promise<Outcome> {
@@ -83,306 +85,488 @@ export class ReferralService {
       );
     }
 
-    return this.step(actor, "referral.create", input.submissionId, raw, async (s) => {
-      const t = this.ctx.store.t;
-      const year = yearOf(input.referralDate);
-      const seq = await this.nextNumber(s.q, person.unit.id, year);
-      const number = `${person.unit.docPrefix}〔${year}〕${seq}号`;
-      const referCount = s.cal.addWorkdays(input.foundDate, 5);
-      const lateDays =
-        input.referralDate > referCount.due
-          ? s.cal.workdaysAfter(referCount.due, input.referralDate)
-          : 0;
+    return this.step(
+      actor,
+      "referral.create",
+      input.submissionId,
+      raw,
+      async (s) => {
+        const t = this.ctx.store.t;
+        const year = yearOf(input.referralDate);
+        const seq = await this.nextNumber(s.q, person.unit.id, year);
+        const number = `${person.unit.docPrefix}〔${year}〕${seq}号`;
+        const referCount = s.cal.addWorkdays(input.foundDate, 5);
+        const lateDays =
+          input.referralDate > referCount.due
+            ? s.cal.workdaysAfter(referCount.due, input.referralDate)
+            : 0;
 
-      const { submissionId: _, amount, receivingUnitId, ...fields } = input;
-      const id = await this.ctx.store.insert(s.q, t.referrals, {
-        ...fields,
-        number,
-        year,
-        seq,
-        status: "pending_receipt",
-        referringUnitId: person.unit.id,
-        handlingUnitId: receivingUnitId,
-        supervisingUnitId: null,
-        amountFen: amount,
-        referralLateDays: lateDays,
-        createdBy: person.id,
-        createdAt: s.now,
-        updatedAt: s.now,
-        version: 1,
-      });
+        const { submissionId: _, amount, receivingUnitId, ...fields } = input;
+        const id = await this.ctx.store.insert(s.q, t.referrals, {
+          ...fields,
+          number,
+          year,
+          seq,
+          status: "pending_receipt",
+          referringUnitId: person.unit.id,
+          handlingUnitId: receivingUnitId,
+          supervisingUnitId: null,
+          amountFen: amount,
+          referralLateDays: lateDays,
+          createdBy: person.id,
+          createdAt: s.now,
+          updatedAt: s.now,
+          version: 1,
+        });
 
-      const referClock = await this.ctx.clocks.start(s.q, s.cal, {
-        subjectType: "referral",
-        subjectId: id,
-        rule: "referral.refer",
-        unitId: person.unit.id,
-        startDate: input.foundDate,
-      }, s.now);
-      await this.ctx.clocks.stop(s.q, s.cal, referClock, s.now, input.referralDate);
-      await this.ctx.clocks.start(s.q, s.cal, {
-        subjectType: "referral",
-        subjectId: id,
-        rule: "referral.feedback",
-        unitId: receivingUnitId,
-        startDate: input.referralDate,
-      }, s.now);
+        const referClock = await this.ctx.clocks.start(
+          s.q,
+          s.cal,
+          {
+            subjectType: "referral",
+            subjectId: id,
+            rule: "referral.refer",
+            unitId: person.unit.id,
+            startDate: input.foundDate,
+          },
+          s.now,
+        );
+        await this.ctx.clocks.stop(
+          s.q,
+          s.cal,
+          referClock,
+          s.now,
+          input.referralDate,
+        );
+        await this.ctx.clocks.start(
+          s.q,
+          s.cal,
+          {
+            subjectType: "referral",
+            subjectId: id,
+            rule: "referral.feedback",
+            unitId: receivingUnitId,
+            startDate: input.referralDate,
+          },
+          s.now,
+        );
 
-      await this.audit(s, actor, id, "referral.create", { number, ...fields, amountFen: amount });
-      const view = await loadView(this.ctx, s.q, id);
-      await this.sendNotice(s, view, receivingUnitId);
-      await this.ctx.outbox.enqueue(s.q, {
-        dedupeKey: `card:${referrerCardKey(id)}:${person.id}:new`,
-        target: { type: "person", id: person.id },
-        body: { type: "card", card: referrerCard(view, s.cal, this.ctx.links, s.now) },
-        notBefore: s.now,
-      }, s.now);
+        await this.audit(s, actor, id, "referral.create", {
+          number,
+          ...fields,
+          amountFen: amount,
+        });
+        const view = await loadView(this.ctx, s.q, id);
+        await this.messages.sendNotice(s, view, receivingUnitId);
+        await this.ctx.outbox.enqueue(
+          s.q,
+          {
+            dedupeKey: `card:${referrerCardKey(id)}:${person.id}:new`,
+            target: { type: "person", id: person.id },
+            body: {
+              type: "card",
+              card: referrerCard(view, s.cal, this.ctx.links, s.now),
+            },
+            notBefore: s.now,
+          },
+          s.now,
+        );
 
-      const late = lateDays > 0 ? `；注意：距发现之日已超过 5 个工作日，移送逾期 ${lateDays} 个工作日` : "";
-      return {
-        referralId: id,
-        message: `已移送${target!.shortName}，文号 ${number}，反馈期限 ` +
-          `${formatDateCn(view.feedbackClock!.dueDate)}${late}。`,
-      };
-    });
+        const late =
+          lateDays > 0
+            ? `；注意：距发现之日已超过 5 个工作日，移送逾期 ${lateDays} 个工作日`
+            : "";
+        return {
+          referralId: id,
+          message:
+            `已移送${target!.shortName}，文号 ${number}，反馈期限 ` +
+            `${formatDateCn(view.feedbackClock!.dueDate)}${late}。`,
+        };
+      },
+    );
   }
 
   /**
    * The receiving unit signs (attachment 2). Without a form, the receipt
    * confirms what the referring unit declared it handed over.
    */
-  async sign(actor: Acting, id: number, raw?: unknown, key?: string): Promise<Outcome> {
-    const input = raw === undefined ? undefined : parse(receiptInput, raw, receiptLabels);
-    return this.step(actor, "referral.sign", key ?? input?.submissionId, raw, async (s) => {
-      const view = await loadView(this.ctx, s.q, id);
-      const r = view.referral;
-      requireHandler(actor.person, view, "签收");
-      if (r.status !== "pending_receipt") {
-        const receipt = view.receipts.find((x) => x.unitId === actor.person.unit.id);
-        throw conflict(
-          "already_signed",
-          receipt
-            ? `该案件已由${receipt.signerName}签收，无需重复签收。`
-            : `该案件当前状态为“${statusText(r.status)}”，不能签收。`,
-        );
-      }
-      const handover = await this.handover(s.q, view);
-      const receipt = {
-        referralId: id,
-        unitId: r.handlingUnitId,
-        signedBy: actor.person.id,
-        signerName: input?.signerName ?? actor.person.name,
-        handedOverBy: input?.handedOverBy ?? handover.by,
-        volumes: input?.volumes ?? r.fileVolumes,
-        pages: input?.pages ?? r.filePages,
-        exhibits: input?.exhibits ?? r.exhibits,
-        handoverDate: input?.handoverDate ?? handover.date,
-        signedDate: dateOf(s.now),
-        signedAt: s.now,
-        channel: actor.channel,
-      };
-      await this.save(s, r, { status: "in_progress" });
-      await this.ctx.store.insert(s.q, this.ctx.store.t.receipts, receipt);
-      await this.audit(s, actor, id, "referral.sign", { receipt });
-      await this.afterChange(s, id, {
-        to: [r.createdBy],
-        text: `${view.handlingUnit.shortName} ${actor.person.name} 已签收 ${r.number}（${r.caseName}）。`,
-      });
-      return { referralId: id, message: `已签收 ${r.number}。` };
-    });
+  async sign(
+    actor: Acting,
+    id: number,
+    raw?: unknown,
+    key?: string,
+  ): Promise<Outcome> {
+    const input =
+      raw === undefined ? undefined : parse(receiptInput, raw, receiptLabels);
+    return this.step(
+      actor,
+      "referral.sign",
+      key ?? input?.submissionId,
+      raw,
+      async (s) => {
+        const view = await loadView(this.ctx, s.q, id);
+        const r = view.referral;
+        requireHandler(actor.person, view, "签收");
+        if (r.status !== "pending_receipt") {
+          const receipt = view.receipts.find(
+            (x) => x.unitId === actor.person.unit.id,
+          );
+          throw conflict(
+            "already_signed",
+            receipt
+              ? `该案件已由${receipt.signerName}签收，无需重复签收。`
+              : `该案件当前状态为“${statusText(r.status)}”，不能签收。`,
+          );
+        }
+        const handover = await this.handover(s.q, view);
+        const receipt = {
+          referralId: id,
+          unitId: r.handlingUnitId,
+          signedBy: actor.person.id,
+          signerName: input?.signerName ?? actor.person.name,
+          handedOverBy: input?.handedOverBy ?? handover.by,
+          volumes: input?.volumes ?? r.fileVolumes,
+          pages: input?.pages ?? r.filePages,
+          exhibits: input?.exhibits ?? r.exhibits,
+          handoverDate: input?.handoverDate ?? handover.date,
+          signedDate: dateOf(s.now),
+          signedAt: s.now,
+          channel: actor.channel,
+        };
+        await this.save(s, r, { status: "in_progress" });
+        await this.ctx.store.insert(s.q, this.ctx.store.t.receipts, receipt);
+        await this.audit(s, actor, id, "referral.sign", { receipt });
+        await this.messages.afterChange(s, id, {
+          to: [r.createdBy],
+          text: `${view.handlingUnit.shortName} ${actor.person.name} 已签收 ${r.number}（${r.caseName}）。`,
+        });
+        return { referralId: id, message: `已签收 ${r.number}。` };
+      },
+    );
   }
 
   /** The receiving unit sends the case back, with a reason. */
-  async returnToSender(actor: Acting, id: number, raw: unknown): Promise<Outcome> {
+  async returnToSender(
+    actor: Acting,
+    id: number,
+    raw: unknown,
+  ): Promise<Outcome> {
     const input = parse(reasonInput, raw, actionLabels);
-    return this.step(actor, "referral.return", input.submissionId, raw, async (s) => {
-      const view = await loadView(this.ctx, s.q, id);
-      const r = view.referral;
-      requireHandler(actor.person, view, "退回");
-      if (r.status !== "pending_receipt") {
-        throw conflict(
-          "cannot_return",
-          "只有待签收的案件可以退回；已签收的案件如确属其他单位职责，请联系移送单位。",
-        );
-      }
-      await this.save(s, r, { status: "returned" });
-      await this.ctx.store.insert(s.q, this.ctx.store.t.referralReturns, {
-        referralId: id,
-        unitId: r.handlingUnitId,
-        reason: input.reason,
-        returnedBy: actor.person.id,
-        returnedAt: s.now,
-      });
-      await this.audit(s, actor, id, "referral.return", { unitId: r.handlingUnitId, reason: input.reason });
-      const deciders = await this.returnDeciders(view);
-      await this.afterChange(s, id, {
-        to: deciders,
-        text: `${view.handlingUnit.shortName}退回了 ${r.number}（${r.caseName}），` +
-          `理由：${input.reason}。请改派或维持原移送。`,
-      });
-      return { referralId: id, message: `已退回${returnDecider(view).shortName}。` };
-    });
+    return this.step(
+      actor,
+      "referral.return",
+      input.submissionId,
+      raw,
+      async (s) => {
+        const view = await loadView(this.ctx, s.q, id);
+        const r = view.referral;
+        requireHandler(actor.person, view, "退回");
+        if (r.status !== "pending_receipt") {
+          throw conflict(
+            "cannot_return",
+            "只有待签收的案件可以退回；已签收的案件如确属其他单位职责，请联系移送单位。",
+          );
+        }
+        await this.save(s, r, { status: "returned" });
+        await this.ctx.store.insert(s.q, this.ctx.store.t.referralReturns, {
+          referralId: id,
+          unitId: r.handlingUnitId,
+          reason: input.reason,
+          returnedBy: actor.person.id,
+          returnedAt: s.now,
+        });
+        await this.audit(s, actor, id, "referral.return", {
+          unitId: r.handlingUnitId,
+          reason: input.reason,
+        });
+        const deciders = await this.returnDeciders(view);
+        await this.messages.afterChange(s, id, {
+          to: deciders,
+          text:
+            `${view.handlingUnit.shortName}退回了 ${r.number}（${r.caseName}），` +
+            `理由：${input.reason}。请改派或维持原移送。`,
+        });
+        return {
+          referralId: id,
+          message: `已退回${returnDecider(view).shortName}。`,
+        };
+      },
+    );
   }
 
   /** After a return: send it to the right unit, or insist on the same one. */
-  async resolveReturn(actor: Acting, id: number, raw: unknown): Promise<Outcome> {
+  async resolveReturn(
+    actor: Acting,
+    id: number,
+    raw: unknown,
+  ): Promise<Outcome> {
     const input = parse(resolveReturnInput, raw, actionLabels);
-    return this.step(actor, "referral.resolve_return", input.submissionId, raw, async (s) => {
-      const view = await loadView(this.ctx, s.q, id);
-      const r = view.referral;
-      const decider = returnDecider(view);
-      requireReturnDecider(actor.person, view);
-      if (r.status !== "returned" || !view.openReturn) {
-        throw conflict("not_returned", "该案件当前没有待处理的退回。");
-      }
-      const t = this.ctx.store.t;
-      const resolved = { resolvedBy: actor.person.id, resolvedAt: s.now };
+    return this.step(
+      actor,
+      "referral.resolve_return",
+      input.submissionId,
+      raw,
+      async (s) => {
+        const view = await loadView(this.ctx, s.q, id);
+        const r = view.referral;
+        const decider = returnDecider(view);
+        requireReturnDecider(actor.person, view);
+        if (r.status !== "returned" || !view.openReturn) {
+          throw conflict("not_returned", "该案件当前没有待处理的退回。");
+        }
+        const t = this.ctx.store.t;
+        const resolved = { resolvedBy: actor.person.id, resolvedAt: s.now };
 
-      if (input.decision === "overrule") {
-        await this.save(s, r, { status: "pending_receipt" });
-        await s.q.update(t.referralReturns)
-          .set({ ...resolved, resolution: "overruled" })
+        if (input.decision === "overrule") {
+          await this.save(s, r, { status: "pending_receipt" });
+          await s.q
+            .update(t.referralReturns)
+            .set({ ...resolved, resolution: "overruled" })
+            .where(eq(t.referralReturns.id, view.openReturn.id));
+          await this.audit(s, actor, id, "referral.overrule_return", {
+            note: input.note,
+          });
+          const liaisons = await this.messages.liaisonIds(r.handlingUnitId);
+          await this.messages.afterChange(s, id, {
+            to: liaisons,
+            text:
+              `${decider.shortName}维持原移送 ${r.number}（${r.caseName}），` +
+              `说明：${input.note}。请签收办理。`,
+          });
+          return {
+            referralId: id,
+            message: `已维持原移送，${view.handlingUnit.shortName}需签收办理。`,
+          };
+        }
+
+        const target = await this.ctx.directory.unit(input.unitId);
+        const takeBack =
+          view.supervisingUnit && target?.id === view.supervisingUnit.id;
+        if (!takeBack) {
+          checkRedirect(view, target);
+        }
+        await this.save(
+          s,
+          r,
+          takeBack
+            ? {
+                status: "in_progress",
+                handlingUnitId: target!.id,
+                supervisingUnitId: null,
+              }
+            : { status: "pending_receipt", handlingUnitId: target!.id },
+        );
+        await s.q
+          .update(t.referralReturns)
+          .set({
+            ...resolved,
+            resolution: "redirected",
+            redirectedTo: target!.id,
+          })
           .where(eq(t.referralReturns.id, view.openReturn.id));
-        await this.audit(s, actor, id, "referral.overrule_return", { note: input.note });
-        const liaisons = await this.liaisonIds(r.handlingUnitId);
-        await this.afterChange(s, id, {
-          to: liaisons,
-          text: `${decider.shortName}维持原移送 ${r.number}（${r.caseName}），` +
-            `说明：${input.note}。请签收办理。`,
+        await this.ctx.clocks.reassign(s.q, view.feedbackClock!, target!.id);
+        await this.audit(s, actor, id, "referral.redirect", {
+          from: r.handlingUnitId,
+          to: target!.id,
         });
-        return { referralId: id, message: `已维持原移送，${view.handlingUnit.shortName}需签收办理。` };
-      }
-
-      const target = await this.ctx.directory.unit(input.unitId);
-      const takeBack = view.supervisingUnit && target?.id === view.supervisingUnit.id;
-      if (!takeBack) {
-        this.checkRedirect(view, target);
-      }
-      await this.save(s, r, takeBack
-        ? { status: "in_progress", handlingUnitId: target!.id, supervisingUnitId: null }
-        : { status: "pending_receipt", handlingUnitId: target!.id });
-      await s.q.update(t.referralReturns)
-        .set({ ...resolved, resolution: "redirected", redirectedTo: target!.id })
-        .where(eq(t.referralReturns.id, view.openReturn.id));
-      await this.ctx.clocks.reassign(s.q, view.feedbackClock!, target!.id);
-      await this.audit(s, actor, id, "referral.redirect", {
-        from: r.handlingUnitId, to: target!.id,
-      });
-      const next = await this.afterChange(s, id);
-      if (!takeBack) {
-        await this.sendNotice(s, next, target!.id);
-      }
-      return { referralId: id, message: takeBack ? "已收回自办。" : `已改派${target!.shortName}。` };
-    });
+        const next = await this.messages.afterChange(s, id);
+        if (!takeBack) {
+          await this.messages.sendNotice(s, next, target!.id);
+        }
+        return {
+          referralId: id,
+          message: takeBack ? "已收回自办。" : `已改派${target!.shortName}。`,
+        };
+      },
+    );
   }
 
   /** A city authority passes the case down to a county's or park's. */
   async passDown(actor: Acting, id: number, raw: unknown): Promise<Outcome> {
     const input = parse(passDownInput, raw, actionLabels);
-    return this.step(actor, "referral.pass_down", input.submissionId, raw, async (s) => {
-      const view = await loadView(this.ctx, s.q, id);
-      const r = view.referral;
-      requireHandler(actor.person, view, "转交");
-      if (r.status !== "in_progress") {
-        throw conflict("cannot_pass_down", "请先签收，签收后才能转交下级部门。");
-      }
-      if (view.handlingUnit.level !== "city" || view.supervisingUnit) {
-        throw conflict("cannot_pass_down", "只有市级部门可以把案件转交县（市、区）或园区的同类部门。");
-      }
-      const target = await this.ctx.directory.unit(input.unitId);
-      if (!target || !target.active || target.kind !== view.handlingUnit.kind || target.level === "city") {
-        throw new ValidationError([{
-          field: "unitId",
-          message: `单位：请选择县（市、区）或园区的${view.handlingUnit.shortName.replace(/^市/, "")}同类部门`,
-        }]);
-      }
-      await this.save(s, r, {
-        status: "pending_receipt",
-        handlingUnitId: target.id,
-        supervisingUnitId: r.handlingUnitId,
-      });
-      await this.ctx.store.insert(s.q, this.ctx.store.t.passDowns, {
-        referralId: id,
-        fromUnitId: r.handlingUnitId,
-        toUnitId: target.id,
-        note: input.note || null,
-        by: actor.person.id,
-        at: s.now,
-      });
-      await this.ctx.clocks.reassign(s.q, view.feedbackClock!, target.id);
-      await this.audit(s, actor, id, "referral.pass_down", { to: target.id, note: input.note });
-      const next = await this.afterChange(s, id, {
-        to: [r.createdBy],
-        text: `${view.handlingUnit.shortName}已将 ${r.number}（${r.caseName}）转交${target.shortName}办理并督办。`,
-      });
-      await this.sendNotice(s, next, target.id);
-      return { referralId: id, message: `已转交${target.shortName}，本单位继续督办。` };
-    });
+    return this.step(
+      actor,
+      "referral.pass_down",
+      input.submissionId,
+      raw,
+      async (s) => {
+        const view = await loadView(this.ctx, s.q, id);
+        const r = view.referral;
+        requireHandler(actor.person, view, "转交");
+        if (r.status !== "in_progress") {
+          throw conflict(
+            "cannot_pass_down",
+            "请先签收，签收后才能转交下级部门。",
+          );
+        }
+        if (view.handlingUnit.level !== "city" || view.supervisingUnit) {
+          throw conflict(
+            "cannot_pass_down",
+            "只有市级部门可以把案件转交县（市、区）或园区的同类部门。",
+          );
+        }
+        const target = await this.ctx.directory.unit(input.unitId);
+        if (
+          !target ||
+          !target.active ||
+          target.kind !== view.handlingUnit.kind ||
+          target.level === "city"
+        ) {
+          throw new ValidationError([
+            {
+              field: "unitId",
+              message: `单位：请选择县（市、区）或园区的${view.handlingUnit.shortName.replace(/^市/, "")}同类部门`,
+            },
+          ]);
+        }
+        await this.save(s, r, {
+          status: "pending_receipt",
+          handlingUnitId: target.id,
+          supervisingUnitId: r.handlingUnitId,
+        });
+        await this.ctx.store.insert(s.q, this.ctx.store.t.passDowns, {
+          referralId: id,
+          fromUnitId: r.handlingUnitId,
+          toUnitId: target.id,
+          note: input.note || null,
+          by: actor.person.id,
+          at: s.now,
+        });
+        await this.ctx.clocks.reassign(s.q, view.feedbackClock!, target.id);
+        await this.audit(s, actor, id, "referral.pass_down", {
+          to: target.id,
+          note: input.note,
+        });
+        const next = await this.messages.afterChange(s, id, {
+          to: [r.createdBy],
+          text: `${view.handlingUnit.shortName}已将 ${r.number}（${r.caseName}）转交${target.shortName}办理并督办。`,
+        });
+        await this.messages.sendNotice(s, next, target.id);
+        return {
+          referralId: id,
+          message: `已转交${target.shortName}，本单位继续督办。`,
+        };
+      },
+    );
   }
 
-  async requestExtension(actor: Acting, id: number, raw: unknown): Promise<Outcome> {
+  async requestExtension(
+    actor: Acting,
+    id: number,
+    raw: unknown,
+  ): Promise<Outcome> {
     const input = parse(extensionInput, raw, actionLabels);
-    return this.step(actor, "referral.request_extension", input.submissionId, raw, async (s) => {
-      const view = await loadView(this.ctx, s.q, id);
-      const r = view.referral;
-      requireHandler(actor.person, view, "申请延期");
-      if (r.status !== "in_progress") {
-        throw conflict("cannot_extend", `该案件当前状态为“${statusText(r.status)}”，不能申请延期。`);
-      }
-      if (view.pendingExtension) {
-        throw conflict("extension_pending", "已有一份延期申请在等待审批，请勿重复申请。");
-      }
-      await this.save(s, r, {});
-      await this.ctx.store.insert(s.q, this.ctx.store.t.extensionRequests, {
-        referralId: id,
-        unitId: r.handlingUnitId,
-        workdays: input.workdays,
-        reason: input.reason,
-        requestedBy: actor.person.id,
-        requestedAt: s.now,
-        status: "pending",
-      });
-      await this.audit(s, actor, id, "referral.request_extension", {
-        workdays: input.workdays, reason: input.reason,
-      });
-      await this.afterChange(s, id, {
-        to: [r.createdBy],
-        text: `${view.handlingUnit.shortName}申请将 ${r.number} 的反馈期限延长 ` +
-          `${input.workdays} 个工作日，理由：${input.reason}。请审批。`,
-      });
-      return { referralId: id, message: "延期申请已提交，等待移送单位审批。" };
-    });
+    return this.step(
+      actor,
+      "referral.request_extension",
+      input.submissionId,
+      raw,
+      async (s) => {
+        const view = await loadView(this.ctx, s.q, id);
+        const r = view.referral;
+        requireHandler(actor.person, view, "申请延期");
+        if (r.status !== "in_progress") {
+          throw conflict(
+            "cannot_extend",
+            `该案件当前状态为“${statusText(r.status)}”，不能申请延期。`,
+          );
+        }
+        if (view.pendingExtension) {
+          throw conflict(
+            "extension_pending",
+            "已有一份延期申请在等待审批，请勿重复申请。",
+          );
+        }
+        await this.save(s, r, {});
+        await this.ctx.store.insert(s.q, this.ctx.store.t.extensionRequests, {
+          referralId: id,
+          unitId: r.handlingUnitId,
+          workdays: input.workdays,
+          reason: input.reason,
+          requestedBy: actor.person.id,
+          requestedAt: s.now,
+          status: "pending",
+        });
+        await this.audit(s, actor, id, "referral.request_extension", {
+          workdays: input.workdays,
+          reason: input.reason,
+        });
+        await this.messages.afterChange(s, id, {
+          to: [r.createdBy],
+          text:
+            `${view.handlingUnit.shortName}申请将 ${r.number} 的反馈期限延长 ` +
+            `${input.workdays} 个工作日，理由：${input.reason}。请审批。`,
+        });
+        return {
+          referralId: id,
+          message: "延期申请已提交，等待移送单位审批。",
+        };
+      },
+    );
   }
 
-  async decideExtension(actor: Acting, id: number, approve: boolean, key?: string) {
-    return this.step(actor, "referral.decide_extension", key, { approve }, async (s) => {
-      const view = await loadView(this.ctx, s.q, id);
-      const r = view.referral;
-      requireReferrer(actor.person, view, "审批延期");
-      const request = view.pendingExtension;
-      if (!request) {
-        throw conflict("no_extension", "该案件没有待审批的延期申请。");
-      }
-      const t = this.ctx.store.t;
-      await this.save(s, r, {});
-      await s.q.update(t.extensionRequests)
-        .set({ status: approve ? "approved" : "refused", decidedBy: actor.person.id, decidedAt: s.now })
-        .where(eq(t.extensionRequests.id, request.id));
-      let dueText = formatDateCn(view.feedbackClock!.dueDate);
-      if (approve) {
-        const clock = await this.ctx.clocks.extend(s.q, s.cal, view.feedbackClock!, request.workdays);
-        dueText = formatDateCn(clock.dueDate);
-      }
-      await this.audit(s, actor, id, approve ? "referral.approve_extension" : "referral.refuse_extension", {
-        requestId: request.id, workdays: request.workdays,
-      });
-      const verdict = approve ? `同意延期 ${request.workdays} 个工作日` : "不同意延期";
-      await this.afterChange(s, id, {
-        to: await this.liaisonIds(r.handlingUnitId),
-        text: `${view.referringUnit.shortName}${verdict}：${r.number}，反馈期限 ${dueText}。`,
-      });
-      return { referralId: id, message: `已${verdict}，反馈期限 ${dueText}。` };
-    });
+  async decideExtension(
+    actor: Acting,
+    id: number,
+    approve: boolean,
+    key?: string,
+  ) {
+    return this.step(
+      actor,
+      "referral.decide_extension",
+      key,
+      { approve },
+      async (s) => {
+        const view = await loadView(this.ctx, s.q, id);
+        const r = view.referral;
+        requireReferrer(actor.person, view, "审批延期");
+        const request = view.pendingExtension;
+        if (!request) {
+          throw conflict("no_extension", "该案件没有待审批的延期申请。");
+        }
+        const t = this.ctx.store.t;
+        await this.save(s, r, {});
+        await s.q
+          .update(t.extensionRequests)
+          .set({
+            status: approve ? "approved" : "refused",
+            decidedBy: actor.person.id,
+            decidedAt: s.now,
+          })
+          .where(eq(t.extensionRequests.id, request.id));
+        let dueText = formatDateCn(view.feedbackClock!.dueDate);
+        if (approve) {
+          const clock = await this.ctx.clocks.extend(
+            s.q,
+            s.cal,
+            view.feedbackClock!,
+            request.workdays,
+          );
+          dueText = formatDateCn(clock.dueDate);
+        }
+        await this.audit(
+          s,
+          actor,
+          id,
+          approve ? "referral.approve_extension" : "referral.refuse_extension",
+          {
+            requestId: request.id,
+            workdays: request.workdays,
+          },
+        );
+        const verdict = approve
+          ? `同意延期 ${request.workdays} 个工作日`
+          : "不同意延期";
+        await this.messages.afterChange(s, id, {
+          to: await this.messages.liaisonIds(r.handlingUnitId),
+          text: `${view.referringUnit.shortName}${verdict}：${r.number}，反馈期限 ${dueText}。`,
+        });
+        return {
+          referralId: id,
+          message: `已${verdict}，反馈期限 ${dueText}。`,
+        };
+      },
+    );
   }
 
   /** One tap from the referring (or supervising) unit; once a day. */
@@ -394,28 +578,51 @@ export class ReferralService {
         throw forbidden("只有移送单位或督办单位可以催办。");
       }
       if (r.status === "closed" || r.status === "returned") {
-        throw conflict("cannot_urge", `该案件${statusText(r.status)}，无需催办。`);
+        throw conflict(
+          "cannot_urge",
+          `该案件${statusText(r.status)}，无需催办。`,
+        );
       }
       const today = dateOf(s.now);
-      const first = await this.ctx.store.insertIfAbsent(s.q, this.ctx.store.t.urges, {
-        referralId: id, date: today, by: actor.person.id, at: s.now,
-      });
+      const first = await this.ctx.store.insertIfAbsent(
+        s.q,
+        this.ctx.store.t.urges,
+        {
+          referralId: id,
+          date: today,
+          by: actor.person.id,
+          at: s.now,
+        },
+      );
       if (!first) {
         throw conflict("already_urged", "今天已催办过该案件，明天可再次催办。");
       }
       await this.audit(s, actor, id, "referral.urge", {});
-      const due = view.feedbackClock ? `，反馈期限 ${formatDateCn(view.feedbackClock.dueDate)}` : "";
-      for (const personId of await this.liaisonIds(r.handlingUnitId)) {
-        await this.text(s, `urge:${id}:${today}:${personId}`, personId,
+      const due = view.feedbackClock
+        ? `，反馈期限 ${formatDateCn(view.feedbackClock.dueDate)}`
+        : "";
+      for (const personId of await this.messages.liaisonIds(r.handlingUnitId)) {
+        await this.messages.text(
+          s,
+          `urge:${id}:${today}:${personId}`,
+          personId,
           `【催办】${actor.person.unit.shortName}催办 ${r.number}（${r.caseName}）` +
-          `，当前状态：${statusText(r.status)}${due}。请抓紧办理。`);
+            `，当前状态：${statusText(r.status)}${due}。请抓紧办理。`,
+        );
       }
-      return { referralId: id, message: `已向${view.handlingUnit.shortName}催办。` };
+      return {
+        referralId: id,
+        message: `已向${view.handlingUnit.shortName}催办。`,
+      };
     });
   }
 
   /** The handling unit feeds back (lower half of attachment 4 or 3). */
-  async submitFeedback(actor: Acting, id: number, raw: unknown): Promise<Outcome> {
+  async submitFeedback(
+    actor: Acting,
+    id: number,
+    raw: unknown,
+  ): Promise<Outcome> {
     const t = this.ctx.store.t;
     const [row] = await this.ctx.store.db
       .select({ kind: t.referrals.kind })
@@ -425,39 +632,58 @@ export class ReferralService {
     const schema = kind === "crime" ? crimeFeedbackInput : sourceFeedbackInput;
     const input = parse(schema, raw, feedbackLabels(kind));
 
-    return this.step(actor, "referral.feedback", input.submissionId, raw, async (s) => {
-      const view = await loadView(this.ctx, s.q, id);
-      const r = view.referral;
-      requireHandler(actor.person, view, "反馈");
-      if (r.status !== "in_progress") {
-        throw conflict(
-          "cannot_feed_back",
-          r.status === "pending_receipt"
-            ? "请先签收，再填写反馈。"
-            : `该案件当前状态为“${statusText(r.status)}”，不能再提交反馈。`,
+    return this.step(
+      actor,
+      "referral.feedback",
+      input.submissionId,
+      raw,
+      async (s) => {
+        const view = await loadView(this.ctx, s.q, id);
+        const r = view.referral;
+        requireHandler(actor.person, view, "反馈");
+        if (r.status !== "in_progress") {
+          throw conflict(
+            "cannot_feed_back",
+            r.status === "pending_receipt"
+              ? "请先签收，再填写反馈。"
+              : `该案件当前状态为“${statusText(r.status)}”，不能再提交反馈。`,
+          );
+        }
+        const { submissionId: _, ...data } = input;
+        await this.save(s, r, { status: "feedback_submitted" });
+        await this.ctx.store.insert(s.q, t.feedbacks, {
+          referralId: id,
+          unitId: r.handlingUnitId,
+          data: JSON.stringify(data),
+          recoveredWorkers: input.recoveredWorkers,
+          recoveredFen: input.recoveredAmount,
+          submittedBy: actor.person.id,
+          submittedAt: s.now,
+          status: "submitted",
+        });
+        const clock = await this.ctx.clocks.stop(
+          s.q,
+          s.cal,
+          view.feedbackClock!,
+          s.now,
         );
-      }
-      const { submissionId: _, ...data } = input;
-      await this.save(s, r, { status: "feedback_submitted" });
-      await this.ctx.store.insert(s.q, t.feedbacks, {
-        referralId: id,
-        unitId: r.handlingUnitId,
-        data: JSON.stringify(data),
-        recoveredWorkers: input.recoveredWorkers,
-        recoveredFen: input.recoveredAmount,
-        submittedBy: actor.person.id,
-        submittedAt: s.now,
-        status: "submitted",
-      });
-      const clock = await this.ctx.clocks.stop(s.q, s.cal, view.feedbackClock!, s.now);
-      await this.audit(s, actor, id, "referral.feedback", { ...data, lateDays: clock.lateDays });
-      await this.afterChange(s, id, {
-        to: [r.createdBy],
-        text: `${view.handlingUnit.shortName}已反馈 ${r.number}（${r.caseName}）的办理情况，请审核。`,
-      });
-      const late = clock.lateDays ? `（逾期 ${clock.lateDays} 个工作日）` : "";
-      return { referralId: id, message: `反馈已提交${late}，等待${view.referringUnit.shortName}审核。` };
-    });
+        await this.audit(s, actor, id, "referral.feedback", {
+          ...data,
+          lateDays: clock.lateDays,
+        });
+        await this.messages.afterChange(s, id, {
+          to: [r.createdBy],
+          text: `${view.handlingUnit.shortName}已反馈 ${r.number}（${r.caseName}）的办理情况，请审核。`,
+        });
+        const late = clock.lateDays
+          ? `（逾期 ${clock.lateDays} 个工作日）`
+          : "";
+        return {
+          referralId: id,
+          message: `反馈已提交${late}，等待${view.referringUnit.shortName}审核。`,
+        };
+      },
+    );
   }
 
   /** The referring unit accepts the feedback (the case closes) or sends it back. */
@@ -466,7 +692,9 @@ export class ReferralService {
     id: number,
     decision: { accept: true; key?: string } | { accept: false; raw: unknown },
   ): Promise<Outcome> {
-    const reason = decision.accept ? undefined : parse(reasonInput, decision.raw, actionLabels);
+    const reason = decision.accept
+      ? undefined
+      : parse(reasonInput, decision.raw, actionLabels);
     const key = decision.accept ? decision.key : reason?.submissionId;
     return this.step(actor, "referral.review", key, decision, async (s) => {
       const view = await loadView(this.ctx, s.q, id);
@@ -481,28 +709,35 @@ export class ReferralService {
       await this.save(
         s,
         r,
-        reason ? { status: "in_progress" } : { status: "closed", closedAt: s.now },
+        reason
+          ? { status: "in_progress" }
+          : { status: "closed", closedAt: s.now },
       );
       const t = this.ctx.store.t;
-      await s.q.update(t.feedbacks).set({
-        status: reason ? "sent_back" : "accepted",
-        reviewReason: reason?.reason ?? null,
-        reviewedBy: actor.person.id,
-        reviewedAt: s.now,
-      }).where(eq(t.feedbacks.id, view.feedback.id));
+      await s.q
+        .update(t.feedbacks)
+        .set({
+          status: reason ? "sent_back" : "accepted",
+          reviewReason: reason?.reason ?? null,
+          reviewedBy: actor.person.id,
+          reviewedAt: s.now,
+        })
+        .where(eq(t.feedbacks.id, view.feedback.id));
 
-      const liaisons = await this.liaisonIds(r.handlingUnitId);
+      const liaisons = await this.messages.liaisonIds(r.handlingUnitId);
       if (reason) {
         await this.ctx.clocks.reopen(s.q, view.feedbackClock!);
-        await this.audit(s, actor, id, "referral.send_back", { reason: reason.reason });
-        await this.afterChange(s, id, {
+        await this.audit(s, actor, id, "referral.send_back", {
+          reason: reason.reason,
+        });
+        await this.messages.afterChange(s, id, {
           to: liaisons,
           text: `${view.referringUnit.shortName}退回了 ${r.number} 的反馈，要求补充：${reason.reason}。`,
         });
         return { referralId: id, message: "已退回补充，承办单位需重新反馈。" };
       }
       await this.audit(s, actor, id, "referral.close", {});
-      await this.afterChange(s, id, {
+      await this.messages.afterChange(s, id, {
         to: liaisons,
         text: `${view.referringUnit.shortName}已采纳 ${r.number}（${r.caseName}）的反馈，案件办结。`,
       });
@@ -534,7 +769,10 @@ export class ReferralService {
       .set({ ...changes, version: r.version + 1, updatedAt: s.now })
       .where(and(eq(t.referrals.id, r.id), eq(t.referrals.version, r.version)));
     if (this.ctx.store.changes(result) !== 1) {
-      throw conflict("referral_changed", "该案件刚被他人处理过，请刷新后再试。");
+      throw conflict(
+        "referral_changed",
+        "该案件刚被他人处理过，请刷新后再试。",
+      );
     }
   }
 
@@ -546,7 +784,11 @@ export class ReferralService {
     detail: Record<string, unknown>,
   ) {
     await audit(this.ctx.store, s.q, {
-      actor: { personId: actor.person.id, name: actor.person.name, channel: actor.channel },
+      actor: {
+        personId: actor.person.id,
+        name: actor.person.name,
+        channel: actor.channel,
+      },
       at: s.now,
       subjectType: "referral",
       subjectId: id,
@@ -555,64 +797,25 @@ export class ReferralService {
     });
   }
 
-  /**
-   * Brings every copy of the referral's cards up to date and tells the
-   * people who must act next. Returns the fresh view.
-   */
-  private async afterChange(
-    s: Step,
-    id: number,
-    notify?: { to: number[]; text: string },
-  ): Promise<ReferralView> {
-    const view = await loadView(this.ctx, s.q, id);
-    const { version } = view.referral;
-    const { outbox, links } = this.ctx;
-    const cardUnits = new Set([view.referral.handlingUnitId, ...view.receipts.map((x) => x.unitId)]);
-    if (view.referral.supervisingUnitId) {
-      cardUnits.add(view.referral.supervisingUnitId);
-    }
-    for (const unitId of cardUnits) {
-      await outbox.refreshCard(s.q, unitCard(view, unitId, s.cal, links, s.now), version, s.now);
-    }
-    await outbox.refreshCard(s.q, referrerCard(view, s.cal, links, s.now), version, s.now);
-    for (const personId of notify?.to ?? []) {
-      await this.text(s, `event:${id}:v${version}:${personId}`, personId, notify!.text);
-    }
-    return view;
-  }
-
-  private async sendNotice(s: Step, view: ReferralView, unitId: number) {
-    const card = unitCard(view, unitId, s.cal, this.ctx.links, s.now);
-    const notBefore = this.ctx.outbox.officeTime(s.cal, s.now);
-    for (const personId of await this.liaisonIds(unitId)) {
-      await this.ctx.outbox.enqueue(s.q, {
-        dedupeKey: `notice:${unitCardKey(view.referral.id, unitId)}:${personId}`,
-        target: { type: "person", id: personId },
-        body: { type: "card", card },
-        notBefore,
-      }, s.now);
-    }
-  }
-
-  private async text(s: Step, dedupeKey: string, personId: number, text: string) {
-    await this.ctx.outbox.enqueue(s.q, {
-      dedupeKey,
-      target: { type: "person", id: personId },
-      body: { type: "text", text },
-      notBefore: this.ctx.outbox.officeTime(s.cal, s.now),
-    }, s.now);
-  }
-
-  private async liaisonIds(unitId: number): Promise<number[]> {
-    const people = await this.ctx.directory.peopleWithRole(unitId, ["liaison"]);
-    return people.map((p) => p.id);
-  }
-
-  private async nextNumber(q: Db, unitId: number, year: number): Promise<number> {
+  private async nextNumber(
+    q: Db,
+    unitId: number,
+    year: number,
+  ): Promise<number> {
     const { docCounters } = this.ctx.store.t;
-    await this.ctx.store.insertIfAbsent(q, docCounters, { unitId, year, last: 0 });
-    const where = and(eq(docCounters.unitId, unitId), eq(docCounters.year, year));
-    await q.update(docCounters).set({ last: sql`${docCounters.last} + 1` }).where(where);
+    await this.ctx.store.insertIfAbsent(q, docCounters, {
+      unitId,
+      year,
+      last: 0,
+    });
+    const where = and(
+      eq(docCounters.unitId, unitId),
+      eq(docCounters.year, year),
+    );
+    await q
+      .update(docCounters)
+      .set({ last: sql`${docCounters.last} + 1` })
+      .where(where);
     const [row] = await q.select().from(docCounters).where(where);
     return row.last;
   }
@@ -637,78 +840,6 @@ export class ReferralService {
     if (!view.supervisingUnit) {
       return [view.referral.createdBy];
     }
-    return this.liaisonIds(view.supervisingUnit.id);
-  }
-
-  private checkRedirect(view: ReferralView, target: Unit | undefined) {
-    if (view.supervisingUnit) {
-      if (!target || target.kind !== view.supervisingUnit.kind || target.level === "city") {
-        throw new ValidationError([{
-          field: "unitId",
-          message: "单位：请选择另一个县（市、区）或园区的同类部门，或收回本单位自办",
-        }]);
-      }
-    } else {
-      checkTarget(view.referral.kind as ReferralKind, target, "unitId");
-    }
-    if (target!.id === view.referral.handlingUnitId) {
-      throw new ValidationError([{
-        field: "unitId",
-        message: "单位：改派的单位不能是退回的单位；如坚持由其办理，请选择“维持原移送”",
-      }]);
-    }
-  }
-
-}
-
-function statusText(status: string): string {
-  return {
-    pending_receipt: "待签收",
-    returned: "已退回",
-    in_progress: "办理中",
-    feedback_submitted: "已反馈待审核",
-    closed: "已办结",
-  }[status] ?? status;
-}
-
-function checkTarget(kind: ReferralKind, target: Unit | undefined, field = "receivingUnitId") {
-  if (!target || !target.active) {
-    throw new ValidationError([{ field, message: "接收单位：该单位不存在或已停用，请从列表中选择" }]);
-  }
-  const allowed = kind === "crime" ? CRIME_CASE_KINDS : SOURCE_CASE_KINDS;
-  if (!allowed.includes(target.kind)) {
-    const should = kind === "crime"
-      ? "公安机关"
-      : "行业主管部门、发展改革、国资或经济和信息化部门";
-    throw new ValidationError([{
-      field,
-      message: `接收单位：${REFERRAL_KINDS[kind]}应移送${should}，${target.shortName}不能接收`,
-    }]);
-  }
-}
-
-function checkDates(cal: Calendar, found: string, referral: string, today: string) {
-  const issues = [];
-  if (found > today) {
-    issues.push({ field: "foundDate", message: "发现日期：不能晚于今天" });
-  }
-  if (referral > today) {
-    issues.push({ field: "referralDate", message: "移送时间：不能晚于今天" });
-  } else if (referral < found) {
-    issues.push({ field: "referralDate", message: "移送时间：不能早于发现日期" });
-  }
-  if (issues.length) {
-    throw new ValidationError(issues);
-  }
-  for (const [field, date] of [["foundDate", found], ["referralDate", referral]] as const) {
-    if (!cal.hasData(date)) {
-      throw new AppError(
-        "calendar_year_missing",
-        `${referralLabels[field]}：${date.slice(0, 4)} 年的节假日安排尚未载入，无法计算期限。` +
-          "请核对日期，或请管理员载入该年节假日安排。",
-        422,
-        field,
-      );
-    }
+    return this.messages.liaisonIds(view.supervisingUnit.id);
   }
 }

@@ -20,41 +20,84 @@ export interface TodoItem {
 
 const MAX_ITEMS = 50;
 
-export async function todoFor(ctx: AppContext, person: Person): Promise<TodoItem[]> {
+export async function todoFor(
+  ctx: AppContext,
+  person: Person,
+): Promise<TodoItem[]> {
   const { referrals, clocks, extensionRequests } = ctx.store.t;
   const unitId = person.unit.id;
   const db = ctx.store.db;
   const [handling, supervised, referred] = await Promise.all([
-    db.select().from(referrals).where(and(
-      eq(referrals.handlingUnitId, unitId),
-      inArray(referrals.status, ["pending_receipt", "in_progress"]),
-    )).orderBy(asc(referrals.id)).limit(MAX_ITEMS),
-    db.select().from(referrals).where(and(
-      eq(referrals.supervisingUnitId, unitId),
-      ne(referrals.status, "closed"),
-    )).orderBy(asc(referrals.id)).limit(MAX_ITEMS),
-    db.select().from(referrals).where(and(
-      eq(referrals.referringUnitId, unitId),
-      inArray(referrals.status, ["returned", "feedback_submitted", "in_progress"]),
-    )).orderBy(asc(referrals.id)).limit(MAX_ITEMS),
+    db
+      .select()
+      .from(referrals)
+      .where(
+        and(
+          eq(referrals.handlingUnitId, unitId),
+          inArray(referrals.status, ["pending_receipt", "in_progress"]),
+        ),
+      )
+      .orderBy(asc(referrals.id))
+      .limit(MAX_ITEMS),
+    db
+      .select()
+      .from(referrals)
+      .where(
+        and(
+          eq(referrals.supervisingUnitId, unitId),
+          ne(referrals.status, "closed"),
+        ),
+      )
+      .orderBy(asc(referrals.id))
+      .limit(MAX_ITEMS),
+    db
+      .select()
+      .from(referrals)
+      .where(
+        and(
+          eq(referrals.referringUnitId, unitId),
+          inArray(referrals.status, [
+            "returned",
+            "feedback_submitted",
+            "in_progress",
+          ]),
+        ),
+      )
+      .orderBy(asc(referrals.id))
+      .limit(MAX_ITEMS),
   ]);
 
   const ids = [...handling, ...supervised, ...referred].map((r) => r.id);
-  const [dueRows, pendingExtensions] = ids.length === 0 ? [[], []] : await Promise.all([
-    db.select().from(clocks).where(and(
-      eq(clocks.subjectType, "referral"),
-      inArray(clocks.subjectId, ids),
-      eq(clocks.rule, "referral.feedback"),
-    )),
-    db.select().from(extensionRequests).where(and(
-      inArray(extensionRequests.referralId, ids),
-      eq(extensionRequests.status, "pending"),
-    )),
-  ]);
+  const [dueRows, pendingExtensions] =
+    ids.length === 0
+      ? [[], []]
+      : await Promise.all([
+          db
+            .select()
+            .from(clocks)
+            .where(
+              and(
+                eq(clocks.subjectType, "referral"),
+                inArray(clocks.subjectId, ids),
+                eq(clocks.rule, "referral.feedback"),
+              ),
+            ),
+          db
+            .select()
+            .from(extensionRequests)
+            .where(
+              and(
+                inArray(extensionRequests.referralId, ids),
+                eq(extensionRequests.status, "pending"),
+              ),
+            ),
+        ]);
   const cal = await ctx.calendars.get();
   const now = ctx.clock.now();
   const deadline = (id: number) => {
-    const clock = dueRows.find((c) => c.subjectId === id && c.status === "open");
+    const clock = dueRows.find(
+      (c) => c.subjectId === id && c.status === "open",
+    );
     return clock ? deadlineStatus(cal, clock.dueDate, now).text : undefined;
   };
   const item = (r: (typeof handling)[number], task: string): TodoItem => ({
@@ -66,7 +109,9 @@ export async function todoFor(ctx: AppContext, person: Person): Promise<TodoItem
   });
 
   const items = [
-    ...handling.map((r) => item(r, r.status === "pending_receipt" ? "待签收" : "待反馈")),
+    ...handling.map((r) =>
+      item(r, r.status === "pending_receipt" ? "待签收" : "待反馈"),
+    ),
     ...supervised.map((r) => item(r, "督办")),
   ];
   for (const r of referred) {

@@ -45,39 +45,49 @@ export async function loadView(
   id: number,
 ): Promise<ReferralView> {
   const t = ctx.store.t;
-  const [referral] = await q.select().from(t.referrals).where(eq(t.referrals.id, id));
+  const [referral] = await q
+    .select()
+    .from(t.referrals)
+    .where(eq(t.referrals.id, id));
   if (!referral) {
     throw notFound("该移送案件");
   }
   const unit = async (unitId: number) => (await ctx.directory.unit(unitId))!;
-  const [referringUnit, handlingUnit, clocks, receipts, feedbacks, extensions, returns] =
-    await Promise.all([
-      unit(referral.referringUnitId),
-      unit(referral.handlingUnitId),
-      ctx.clocks.forSubject(q, "referral", id),
-      q.select().from(t.receipts).where(eq(t.receipts.referralId, id)),
-      q
-        .select()
-        .from(t.feedbacks)
-        .where(eq(t.feedbacks.referralId, id))
-        .orderBy(desc(t.feedbacks.id))
-        .limit(1),
-      q
-        .select()
-        .from(t.extensionRequests)
-        .where(
-          and(
-            eq(t.extensionRequests.referralId, id),
-            eq(t.extensionRequests.status, "pending"),
-          ),
+  const [
+    referringUnit,
+    handlingUnit,
+    clocks,
+    receipts,
+    feedbacks,
+    extensions,
+    returns,
+  ] = await Promise.all([
+    unit(referral.referringUnitId),
+    unit(referral.handlingUnitId),
+    ctx.clocks.forSubject(q, "referral", id),
+    q.select().from(t.receipts).where(eq(t.receipts.referralId, id)),
+    q
+      .select()
+      .from(t.feedbacks)
+      .where(eq(t.feedbacks.referralId, id))
+      .orderBy(desc(t.feedbacks.id))
+      .limit(1),
+    q
+      .select()
+      .from(t.extensionRequests)
+      .where(
+        and(
+          eq(t.extensionRequests.referralId, id),
+          eq(t.extensionRequests.status, "pending"),
         ),
-      q
-        .select()
-        .from(t.referralReturns)
-        .where(eq(t.referralReturns.referralId, id))
-        .orderBy(desc(t.referralReturns.id))
-        .limit(1),
-    ]);
+      ),
+    q
+      .select()
+      .from(t.referralReturns)
+      .where(eq(t.referralReturns.referralId, id))
+      .orderBy(desc(t.referralReturns.id))
+      .limit(1),
+  ]);
   return {
     referral,
     referringUnit,
@@ -108,7 +118,10 @@ export function involvedUnitIds(view: ReferralView): number[] {
 }
 
 export function assertCanView(person: Person, view: ReferralView): void {
-  if (person.roles.has("admin") || involvedUnitIds(view).includes(person.unit.id)) {
+  if (
+    person.roles.has("admin") ||
+    involvedUnitIds(view).includes(person.unit.id)
+  ) {
     return;
   }
   throw forbidden(
@@ -131,10 +144,16 @@ export function deadlineStatus(cal: Calendar, dueDate: IsoDate, now: number) {
   return { overdueDays: 0, text: `剩余 ${left} 个工作日` };
 }
 
-export function deadlineLine(cal: Calendar, clock: ClockRow, now: number): string {
+export function deadlineLine(
+  cal: Calendar,
+  clock: ClockRow,
+  now: number,
+): string {
   const due = `${formatDateCn(clock.dueDate)}前`;
   if (clock.status !== "open") {
-    return clock.lateDays ? `${due}（逾期 ${clock.lateDays} 个工作日完成）` : `${due}（按期完成）`;
+    return clock.lateDays
+      ? `${due}（逾期 ${clock.lateDays} 个工作日完成）`
+      : `${due}（按期完成）`;
   }
   const warn = clock.provisional ? "，节假日数据待载入" : "";
   return `${due}（${deadlineStatus(cal, clock.dueDate, now).text}${warn}）`;

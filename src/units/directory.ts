@@ -23,13 +23,19 @@ export class Directory {
 
   async unit(id: number): Promise<Unit | undefined> {
     const { units } = this.store.t;
-    const [row] = await this.store.db.select().from(units).where(eq(units.id, id));
+    const [row] = await this.store.db
+      .select()
+      .from(units)
+      .where(eq(units.id, id));
     return row;
   }
 
   async unitByCode(code: string): Promise<Unit | undefined> {
     const { units } = this.store.t;
-    const [row] = await this.store.db.select().from(units).where(eq(units.code, code));
+    const [row] = await this.store.db
+      .select()
+      .from(units)
+      .where(eq(units.code, code));
     return row;
   }
 

@@ -1,7 +1,13 @@
 /** Department kinds the rules refer to (spec section 1). */
 
 /** 行业主管部门: report projects, take source cases, patrol monthly. */
-export const INDUSTRY_KINDS = ["natres", "housing", "transport", "agri", "water"];
+export const INDUSTRY_KINDS = [
+  "natres",
+  "housing",
+  "transport",
+  "agri",
+  "water",
+];
 
 /** Who may take a source case: industry authorities, 发改, 国资委, 经信. */
 export const SOURCE_CASE_KINDS = [...INDUSTRY_KINDS, "ndrc", "sasac", "econ"];

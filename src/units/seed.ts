@@ -42,7 +42,9 @@ function readJson<T>(file: string, schema: z.ZodType<T>): T {
   const parsed = schema.safeParse(JSON.parse(readFileSync(file, "utf8")));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`seed file ${file}: ${issue.path.join(".")} ${issue.message}`);
+    throw new Error(
+      `seed file ${file}: ${issue.path.join(".")} ${issue.message}`,
+    );
   }
   return parsed.data;
 }
@@ -61,9 +63,15 @@ export async function loadUnits(store: Store, file: string): Promise<number> {
     for (const group of seed.groups) {
       const inserted = await store.insertIfAbsent(q, chatGroups, group);
       if (!inserted) {
-        await q.update(chatGroups).set(group).where(eq(chatGroups.code, group.code));
+        await q
+          .update(chatGroups)
+          .set(group)
+          .where(eq(chatGroups.code, group.code));
       }
-      const [row] = await q.select().from(chatGroups).where(eq(chatGroups.code, group.code));
+      const [row] = await q
+        .select()
+        .from(chatGroups)
+        .where(eq(chatGroups.code, group.code));
       // In the simulator every group exists; real platforms bind groups by hand.
       await store.insertIfAbsent(q, groupBindings, {
         groupId: row.id,
@@ -76,7 +84,10 @@ export async function loadUnits(store: Store, file: string): Promise<number> {
 }
 
 /** Demo people for the simulator, bound to it as "demo-<key>". */
-export async function loadDemoPeople(store: Store, file: string): Promise<number> {
+export async function loadDemoPeople(
+  store: Store,
+  file: string,
+): Promise<number> {
   const demo = readJson(file, demoSchema);
   const { units, people, personRoles, personBindings } = store.t;
   await store.tx(async (q) => {
@@ -104,7 +115,9 @@ export async function loadDemoPeople(store: Store, file: string): Promise<number
       for (const role of p.roles) {
         await q.insert(personRoles).values({ personId, role });
       }
-      await q.insert(personBindings).values({ personId, channel: "sim", externalId });
+      await q
+        .insert(personBindings)
+        .values({ personId, channel: "sim", externalId });
     }
   });
   return demo.people.length;
