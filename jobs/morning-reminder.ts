@@ -65,12 +65,16 @@ export async function run(r: JobRun): Promise<JobResult> {
     const text = await message(r, names, unitId, agenda);
     await ctx.store.tx(async (q) => {
       for (const person of liaisons) {
-        const queued = await ctx.outbox.enqueue(q, {
-          dedupeKey: `remind:${person.id}:${r.today}`,
-          target: { type: "person", id: person.id },
-          body: { type: "markdown", title: "待办提醒", text },
-          notBefore,
-        }, r.now);
+        const queued = await ctx.outbox.enqueue(
+          q,
+          {
+            dedupeKey: `remind:${person.id}:${r.today}`,
+            target: { type: "person", id: person.id },
+            body: { type: "markdown", title: "待办提醒", text },
+            notBefore,
+          },
+          r.now,
+        );
         queued ? counts.queued++ : counts.already++;
       }
     });
@@ -113,13 +117,14 @@ async function collectReceipts(r: JobRun, agendas: Map<number, Agenda>) {
       return;
     }
 
+    const ids = page.map((x) => x.id);
     const feedbackClocks: ClockRow[] = await store.db
       .select()
       .from(clocks)
       .where(
         and(
           eq(clocks.subjectType, "referral"),
-          inArray(clocks.subjectId, page.map((x) => x.id)),
+          inArray(clocks.subjectId, ids),
           eq(clocks.rule, "referral.feedback"),
         ),
       );

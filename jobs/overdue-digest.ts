@@ -181,12 +181,16 @@ async function applyStep(
 
   const notBefore = ctx.outbox.officeTime(r.cal, r.now);
   for (const [personId, entries] of inboxes) {
-    const queued = await ctx.outbox.enqueue(q, {
-      dedupeKey: keyOf(personId),
-      target: { type: "person", id: personId },
-      body: { type: "markdown", ...(await step.message(entries)) },
-      notBefore,
-    }, r.now);
+    const queued = await ctx.outbox.enqueue(
+      q,
+      {
+        dedupeKey: keyOf(personId),
+        target: { type: "person", id: personId },
+        body: { type: "markdown", ...(await step.message(entries)) },
+        notBefore,
+      },
+      r.now,
+    );
     if (!queued) {
       throw new KeyTaken(keyOf(personId));
     }
@@ -265,7 +269,9 @@ function leaderDigest(r: JobRun, names: UnitNames): Step {
       const supervised = entries.filter((e) => e.section === "supervised");
       const lines = [`**逾期未反馈 · ${shortDate(r.today)}**`];
       if (own.length > 0) {
-        lines.push(`本单位 ${own.length} 件移送案件已超过反馈期限，请督促办理：`);
+        lines.push(
+          `本单位 ${own.length} 件移送案件已超过反馈期限，请督促办理：`,
+        );
         for (const { item } of own) {
           const title = referralTitle(r.bot.ctx, item.referral);
           lines.push(`- ${title}｜${due(r, item)}`);

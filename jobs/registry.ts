@@ -14,10 +14,7 @@ import * as overdueDigest from "./overdue-digest.js";
 import * as weeklySummary from "./weekly-summary.js";
 
 export type JobName =
-  | "morning-reminder"
-  | "overdue-digest"
-  | "weekly-summary"
-  | "deliver";
+  "morning-reminder" | "overdue-digest" | "weekly-summary" | "deliver";
 
 export const JOBS: Readonly<Record<JobName, Job>> = {
   "morning-reminder": morningReminder,
@@ -77,9 +74,7 @@ export async function runJob(
     const lock = await acquireRun(bot.ctx.store, name, key, now);
     if (!lock.acquired) {
       const why =
-        lock.status === "done"
-          ? "already done"
-          : "running in another process";
+        lock.status === "done" ? "already done" : "running in another process";
       return standAside(log, `${name} ${key}: ${why}`);
     }
     if (lock.takenOver) {

@@ -95,12 +95,16 @@ export async function run(r: JobRun): Promise<JobResult> {
   const state = await currentState(r);
   const text = await message(r, week, state);
   const queued = await ctx.store.tx((q) =>
-    ctx.outbox.enqueue(q, {
-      dedupeKey: `weekly:${GROUP_CODE}:${monday}`,
-      target: { type: "group", id: group.id },
-      body: { type: "markdown", title: "联动机制周报", text },
-      notBefore: ctx.outbox.officeTime(r.cal, r.now),
-    }, r.now),
+    ctx.outbox.enqueue(
+      q,
+      {
+        dedupeKey: `weekly:${GROUP_CODE}:${monday}`,
+        target: { type: "group", id: group.id },
+        body: { type: "markdown", title: "联动机制周报", text },
+        notBefore: ctx.outbox.officeTime(r.cal, r.now),
+      },
+      r.now,
+    ),
   );
 
   const counts = {

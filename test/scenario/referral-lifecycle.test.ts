@@ -105,7 +105,15 @@ describe.each(botEngines())("a referral's lifecycle on $name", (engine) => {
     ({ bot, url } = await engine.open(clock, { shared: true }));
     cal = await bot.ctx.calendars.get();
     people = {};
-    for (const name of ["王建国", "李红梅", "张伟", "陈静", "刘洋", "赵磊", "孙丽"]) {
+    for (const name of [
+      "王建国",
+      "李红梅",
+      "张伟",
+      "陈静",
+      "刘洋",
+      "赵磊",
+      "孙丽",
+    ]) {
       people[name] = await person(bot, name);
     }
     units = {
@@ -132,47 +140,74 @@ describe.each(botEngines())("a referral's lifecycle on $name", (engine) => {
   /** What happens on a day, at a time, besides the jobs. */
   const events: Record<IsoDate, [string, () => Promise<unknown>][]> = {
     "2026-09-29": [
-      ["10:00", async () => {
-        const outcome = await bot.referrals.create(
-          people["王建国"],
-          sourceCase(units.housing, { foundDate: "2026-09-25" }),
-        );
-        referralId = outcome.referralId;
-        referOutcome = outcome.message;
-      }],
+      [
+        "10:00",
+        async () => {
+          const outcome = await bot.referrals.create(
+            people["王建国"],
+            sourceCase(units.housing, { foundDate: "2026-09-25" }),
+          );
+          referralId = outcome.referralId;
+          referOutcome = outcome.message;
+        },
+      ],
     ],
     "2026-10-09": [
-      ["10:00", () =>
-        click("demo-zhangw", `referral:${referralId}:unit:${units.housing}`,
-          "referral.sign")],
-      ["15:00", () =>
-        bot.referrals.passDown(people["张伟"], referralId, {
-          submissionId: "pass-down-0001",
-          unitId: units.chuanshan,
-          note: "属船山区管辖项目",
-        })],
+      [
+        "10:00",
+        () =>
+          click(
+            "demo-zhangw",
+            `referral:${referralId}:unit:${units.housing}`,
+            "referral.sign",
+          ),
+      ],
+      [
+        "15:00",
+        () =>
+          bot.referrals.passDown(people["张伟"], referralId, {
+            submissionId: "pass-down-0001",
+            unitId: units.chuanshan,
+            note: "属船山区管辖项目",
+          }),
+      ],
     ],
     "2026-10-12": [
-      ["10:00", () =>
-        click("demo-zhaol", `referral:${referralId}:unit:${units.chuanshan}`,
-          "referral.sign")],
+      [
+        "10:00",
+        () =>
+          click(
+            "demo-zhaol",
+            `referral:${referralId}:unit:${units.chuanshan}`,
+            "referral.sign",
+          ),
+      ],
     ],
     "2026-11-25": [
-      ["10:00", () =>
-        bot.referrals.submitFeedback(people["赵磊"], referralId, {
-          submissionId: "feedback-0001",
-          handlerContact: "赵磊",
-          handlerPhone: "13800000006",
-          recoveredWorkers: "12",
-          recoveredAmount: "123456.70",
-          penalty: "责令限期支付",
-          summary: "已督促总包单位足额支付 12 名农民工工资",
-        })],
+      [
+        "10:00",
+        () =>
+          bot.referrals.submitFeedback(people["赵磊"], referralId, {
+            submissionId: "feedback-0001",
+            handlerContact: "赵磊",
+            handlerPhone: "13800000006",
+            recoveredWorkers: "12",
+            recoveredAmount: "123456.70",
+            penalty: "责令限期支付",
+            summary: "已督促总包单位足额支付 12 名农民工工资",
+          }),
+      ],
     ],
     "2026-11-26": [
-      ["10:00", () =>
-        click("demo-wangjg", `referral:${referralId}:referrer`,
-          "referral.accept")],
+      [
+        "10:00",
+        () =>
+          click(
+            "demo-wangjg",
+            `referral:${referralId}:referrer`,
+            "referral.accept",
+          ),
+      ],
     ],
   };
 
@@ -224,35 +259,31 @@ describe.each(botEngines())("a referral's lifecycle on $name", (engine) => {
     expect(notice[0].text).toContain("2026年11月16日");
   });
 
-  it(
-    "runs every job twice a day until well past the deadline",
-    async () => {
-      const second = addDays(FIRST_DAY, 1);
-      for (let day = second; day <= LAST_DAY; day = addDays(day, 1)) {
-        if (TWO_PROCESS_DAYS.includes(day)) {
-          await runJobsInTwoProcesses(day);
-        } else {
-          await runJobsInProcess(day);
-        }
+  it("runs every job twice a day until well past the deadline", async () => {
+    const second = addDays(FIRST_DAY, 1);
+    for (let day = second; day <= LAST_DAY; day = addDays(day, 1)) {
+      if (TWO_PROCESS_DAYS.includes(day)) {
+        await runJobsInTwoProcesses(day);
+      } else {
         await runJobsInProcess(day);
-        if (FORCED_DAYS.includes(day)) {
-          await runJobsInProcess(day, true);
-        }
-
-        for (const [time, event] of events[day] ?? []) {
-          clock.set(atTime(day, time));
-          await event();
-        }
-        clock.set(atTime(day, "16:00"));
-        await runJob("deliver", bot);
+      }
+      await runJobsInProcess(day);
+      if (FORCED_DAYS.includes(day)) {
+        await runJobsInProcess(day, true);
       }
 
-      const { referrals } = bot.ctx.store.t;
-      const [row] = await bot.ctx.store.db.select().from(referrals);
-      expect(row.status).toBe("closed");
-    },
-    600_000,
-  );
+      for (const [time, event] of events[day] ?? []) {
+        clock.set(atTime(day, time));
+        await event();
+      }
+      clock.set(atTime(day, "16:00"));
+      await runJob("deliver", bot);
+    }
+
+    const { referrals } = bot.ctx.store.t;
+    const [row] = await bot.ctx.store.db.select().from(referrals);
+    expect(row.status).toBe("closed");
+  }, 600_000);
 
   it("lets one of two processes run each locked job", () => {
     expect(childRuns).toHaveLength(TWO_PROCESS_DAYS.length * TIMETABLE.length);
@@ -283,7 +314,9 @@ describe.each(botEngines())("a referral's lifecycle on $name", (engine) => {
     }
 
     const county = await simInbox(bot, `person:${idOf("赵磊")}`);
-    const lastDay = county.filter((m) => m.text.startsWith("**待办提醒")).at(-1)!;
+    const lastDay = county
+      .filter((m) => m.text.startsWith("**待办提醒"))
+      .at(-1)!;
     expect(lastDay.text.split("\n")).toEqual([
       "**待办提醒 · 11月25日**",
       "船山区住建局有 1 件待办：",
