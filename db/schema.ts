@@ -452,7 +452,7 @@ export const jobRuns = sqliteTable(
   {
     job: short("job", 64).notNull(),
     runKey: short("run_key", 64).notNull(),
-    /** "running" or "done". */
+    /** "running", "done" or "failed". */
     status: short("status", 16).notNull(),
     lockedUntil: instant("locked_until").notNull(),
     startedAt: instant("started_at").notNull(),

@@ -56,14 +56,13 @@ export async function boot(
   const actions = new ActionHandler(ctx, referrals);
   const commands = new CommandHandler(ctx, referrals);
 
-  let delivering: Promise<void> | undefined;
+  // Delivery passes run one after another. A caller waits for a pass that
+  // starts after its call, so what it just queued is part of it.
+  let passes: Promise<unknown> = Promise.resolve();
   const deliverNow = async () => {
-    // One delivery pass at a time per process; callers share a running one.
-    delivering ??= ctx.outbox
-      .deliverDue(ctx.clock.now())
-      .then(() => undefined)
-      .finally(() => (delivering = undefined));
-    await delivering;
+    const pass = passes.then(() => ctx.outbox.deliverDue(ctx.clock.now()));
+    passes = pass.catch(() => undefined);
+    await pass;
   };
 
   return {

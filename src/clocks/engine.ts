@@ -150,7 +150,7 @@ export class ClockEngine {
     rules?: RuleName[];
     belowLevel?: number;
     limit?: number;
-    afterId?: number;
+    /** The last row of the previous page. */
     after?: Pick<ClockRow, "dueAt" | "id">;
   }): Promise<ClockRow[]> {
     const { clocks } = this.store.t;
@@ -163,9 +163,6 @@ export class ClockEngine {
     }
     if (options.belowLevel !== undefined) {
       conditions.push(lte(clocks.escalationLevel, options.belowLevel - 1));
-    }
-    if (options.afterId !== undefined) {
-      conditions.push(gt(clocks.id, options.afterId));
     }
     const after = options.after;
     if (after) {
@@ -184,19 +181,18 @@ export class ClockEngine {
       .limit(options.limit ?? 1000);
   }
 
-  /** Open clocks overdue by at least `k` working days on `today`. */
+  /**
+   * Open clocks overdue by at least `k` working days on `today`, a page at
+   * a time like findDue.
+   */
   async findOverdue(
     cal: Calendar,
     today: IsoDate,
     k: number,
-    belowLevel?: number,
+    page: { belowLevel?: number; limit?: number; after?: ClockRow } = {},
   ) {
     const lastDue = cal.dueDateOverdueBy(today, k);
-    return this.findDue({
-      horizon: endOfDate(lastDue),
-      belowLevel,
-      limit: 10_000,
-    });
+    return this.findDue({ horizon: endOfDate(lastDue), ...page });
   }
 
   /**

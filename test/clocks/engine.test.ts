@@ -251,7 +251,7 @@ describe.each(engines())("ClockEngine on $name", (engine) => {
       expect(await clocks.findDue({ horizon: horizon - 1 })).toEqual([]);
     });
 
-    it("filters by rule, escalation level, limit and afterId", async () => {
+    it("filters by rule, escalation level, limit, and pages after a row", async () => {
       const { a, b, c } = await seed();
       const horizon = at("2027-01-01T00:00");
 
@@ -261,7 +261,7 @@ describe.each(engines())("ClockEngine on $name", (engine) => {
       });
       const notTold = await clocks.findDue({ horizon, belowLevel: 1 });
       const first = await clocks.findDue({ horizon, limit: 1 });
-      const rest = await clocks.findDue({ horizon, afterId: a.id });
+      const rest = await clocks.findDue({ horizon, after: a });
 
       expect(ids(feedback)).toEqual([c.id]);
       expect(ids(notTold)).toEqual([a.id, b.id, c.id]);
@@ -276,7 +276,9 @@ describe.each(engines())("ClockEngine on $name", (engine) => {
       const on19 = await clocks.findOverdue(cal, "2026-10-19", 5);
       const on20 = await clocks.findOverdue(cal, "2026-10-20", 5);
       const on21 = await clocks.findOverdue(cal, "2026-10-21", 5);
-      const on22 = await clocks.findOverdue(cal, "2026-10-22", 5, 1);
+      const on22 = await clocks.findOverdue(cal, "2026-10-22", 5, {
+        belowLevel: 1,
+      });
 
       expect(on19).toEqual([]);
       expect(ids(on20)).toEqual([a.id]);
