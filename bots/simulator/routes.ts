@@ -81,10 +81,12 @@ const labels = {
 };
 
 export function mountSimulator(app: Koa<WebState>): void {
-  app.use(staticFiles("/sim/static", new URL("./public/", import.meta.url), [
-    "sim.css",
-    "sim.js",
-  ]));
+  app.use(
+    staticFiles("/sim/static", new URL("./public/", import.meta.url), [
+      "sim.css",
+      "sim.js",
+    ]),
+  );
   const router = simulatorRoutes();
   app.use(router.routes());
   app.use(router.allowedMethods());
@@ -160,12 +162,16 @@ function simulatorRoutes(): Router<WebState> {
     // The answer is a message like any other: it goes through the outbox.
     const now = bot.ctx.clock.now();
     await bot.ctx.store.tx((q) =>
-      bot.ctx.outbox.enqueue(q, {
-        dedupeKey: `reply:sim:${eventKey}`,
-        target: { type: "person", id: person.id },
-        body: { type: "text", text: reply },
-        notBefore: now,
-      }, now),
+      bot.ctx.outbox.enqueue(
+        q,
+        {
+          dedupeKey: `reply:sim:${eventKey}`,
+          target: { type: "person", id: person.id },
+          body: { type: "text", text: reply },
+          notBefore: now,
+        },
+        now,
+      ),
     );
     await bot.deliverNow();
     ctx.body = { message: reply };
@@ -198,12 +204,32 @@ function simulatorRoutes(): Router<WebState> {
     const label = JOB_LABELS[name];
     ctx.body = {
       message: result.ran
-        ? `已运行：${label}。运行记录：${result.summary}`
-        : `${label}此时无需运行。运行记录：${result.summary}`,
+        ? `已运行：${label}。${jobOutcome(name, result.counts)}`
+        : `${label}此时无需运行（${result.summary}）。`,
     };
   });
 
   return router;
+}
+
+/** What a job did, in words a demo user reads. */
+function jobOutcome(name: JobName, counts: Record<string, number>): string {
+  const n = (key: string) => counts[key] ?? 0;
+  switch (name) {
+    case "morning-reminder":
+      return `排队提醒 ${n("queued")} 条（${n("units")} 个单位，${n("items")} 项）。`;
+    case "overdue-digest":
+      return (
+        `新逾期 ${n("overdue")} 件，告知负责人 ${n("digests")} 条；` +
+        `逾期 5 个工作日以上 ${n("escalated")} 件，名单 ${n("escalationLists")} 条。`
+      );
+    case "weekly-summary":
+      return n("queued")
+        ? "本周汇总已排队发送到工作群。"
+        : "本周汇总此前已发送。";
+    case "deliver":
+      return `投递 ${n("sent")} 条，失败 ${n("failed")} 条。`;
+  }
 }
 
 /** What the person typed stays in their chat, as in a real client. */
@@ -227,17 +253,28 @@ async function simUserId(bot: Bot, person: Person): Promise<string> {
   const [binding] = await bot.ctx.store.db
     .select({ externalId: personBindings.externalId })
     .from(personBindings)
-    .where(and(
-      eq(personBindings.personId, person.id),
-      eq(personBindings.channel, "sim"),
-    ));
+    .where(
+      and(
+        eq(personBindings.personId, person.id),
+        eq(personBindings.channel, "sim"),
+      ),
+    );
   if (!binding) {
     throw unknownPerson();
   }
   return binding.externalId;
 }
 
-const WEEKDAYS = ["", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"];
+const WEEKDAYS = [
+  "",
+  "星期一",
+  "星期二",
+  "星期三",
+  "星期四",
+  "星期五",
+  "星期六",
+  "星期日",
+];
 
 /** Everything the chat page shows, polled every few seconds. */
 async function chatState(bot: Bot, person: Person) {
@@ -299,11 +336,13 @@ async function inboxState(
   const waiting = await db
     .select()
     .from(outbox)
-    .where(and(
-      eq(outbox.targetType, type),
-      eq(outbox.targetId, id),
-      eq(outbox.status, "pending"),
-    ))
+    .where(
+      and(
+        eq(outbox.targetType, type),
+        eq(outbox.targetId, id),
+        eq(outbox.status, "pending"),
+      ),
+    )
     .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
     .limit(INBOX_LIMIT);
 
@@ -316,9 +355,10 @@ async function inboxState(
     })),
     pending: waiting.map((m) => ({
       id: m.id,
-      when: m.nextAttemptAt > now
-        ? `将于 ${formatInstant(m.nextAttemptAt)} 送达`
-        : "即将送达",
+      when:
+        m.nextAttemptAt > now
+          ? `将于 ${formatInstant(m.nextAttemptAt)} 送达`
+          : "即将送达",
       message: JSON.parse(m.payload) as unknown,
     })),
   };
