@@ -86,7 +86,8 @@ async function warnAboutCalendar(ctx: AppContext): Promise<void> {
     ctx.log.warn(
       { code: "calendar_data_missing", year: horizon.slice(0, 4) },
       `CALENDAR DATA MISSING for ${horizon.slice(0, 4)}: deadlines that ` +
-        "cross into it are provisional (weekends only) until the State " +
+        "cross into it are provisional (statutory holidays and weekends, no " +
+        "bridging or make-up days) until the State " +
         "Council's schedule is loaded with `npm run calendar -- load FILE`",
     );
   }

@@ -7,6 +7,7 @@
  */
 import chineseDays from "chinese-days/dist/chinese-days.json" with { type: "json" };
 import { addDays, weekdayOf, yearOf, type IsoDate } from "../time.js";
+import { statutoryHolidays } from "./statutory.js";
 
 export type DayKind = "workday" | "weekend" | "holiday" | "makeup";
 
@@ -97,6 +98,14 @@ export class Calendar {
         chineseName(packageWorkdays[date]),
         known,
       );
+    }
+    // Without a schedule, the holidays the law fixes still hold; only the
+    // bridging and make-up days are unknown.
+    const statutory = known
+      ? undefined
+      : statutoryHolidays(yearOf(date)).get(date);
+    if (statutory) {
+      return { date, workday: false, kind: "holiday", name: statutory, known };
     }
     // No entry: an ordinary weekday or weekend, certain only if the year
     // has a published schedule.

@@ -54,7 +54,7 @@ async function main(args: string[]): Promise<number> {
       const cal = await loadCalendar(store);
       for (let d = `${arg}-01`; d.startsWith(arg); d = addDays(d, 1)) {
         const day = cal.day(d);
-        const note = day.known ? "" : "（无数据，按周末推算）";
+        const note = day.known ? "" : "（放假安排未载入，暂按常规推算）";
         console.log(`${d} ${KIND_LABEL[day.kind]} ${day.name ?? ""}${note}`);
       }
       return 0;

@@ -323,7 +323,7 @@ export function explainClock(cal: Calendar, clock: ClockRow): Explanation {
   if (count.unknownDays.length > 0) {
     lines.push(
       `注意：${[...new Set(count.unknownDays.map((d) => d.slice(0, 4)))].join("、")}` +
-        " 年的节假日安排尚未载入，期限暂按周末推算，载入后将自动重算。",
+        " 年的放假安排尚未载入，期限暂按法定节假日和周末推算（未计调休），载入后将自动重算。",
     );
   }
   return {
@@ -340,15 +340,17 @@ export function explainClock(cal: Calendar, clock: ClockRow): Explanation {
 }
 
 function describeDay(d: DayInfo & { counted?: number }): string {
-  const guess = d.known ? "" : "（无日历数据，按周末推算）";
+  const guess = d.known ? "" : "；放假安排未载入，暂按常规推算";
   switch (d.kind) {
     case "workday":
-      return `第 ${d.counted} 个工作日${guess}`;
+      return d.known
+        ? `第 ${d.counted} 个工作日`
+        : `第 ${d.counted} 个工作日（放假安排未载入，暂按常规推算）`;
     case "makeup":
       return `第 ${d.counted} 个工作日（${d.name ?? ""}调休上班）`;
     case "holiday":
-      return `不计（${d.name ?? "节假日"}）`;
+      return `不计（${d.name ?? "节假日"}${guess}）`;
     default:
-      return `不计（周末）${guess}`;
+      return `不计（周末${guess}）`;
   }
 }

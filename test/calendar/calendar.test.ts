@@ -127,7 +127,7 @@ describe("dueDateOverdueBy", () => {
   });
 
   it("agrees with workdaysAfter on every day of 2026", () => {
-    for (let today = "2026-01-15"; today <= "2026-12-31"; ) {
+    for (let today = "2026-01-15"; today <= "2026-12-31";) {
       for (const k of [1, 2, 5, 10]) {
         const due = cal.dueDateOverdueBy(today, k);
         // Due on that day: exactly k days overdue; a day later: fewer.
@@ -160,12 +160,25 @@ describe("a year the package has no data for", () => {
     expect(cal.hasData("2027-01-04")).toBe(false);
   });
 
-  it("guesses weekends and says so", () => {
+  it("keeps the statutory holidays, guesses the rest, and says so", () => {
     expect(cal.day("2027-01-01")).toMatchObject({
+      workday: false,
+      kind: "holiday",
+      name: "元旦",
+      known: false,
+    });
+    expect(cal.day("2027-01-04")).toMatchObject({
       workday: true,
       kind: "workday",
       known: false,
     });
+    // 春节 2027: New Year's Eve 02-05 to the third day, 02-08.
+    expect(["2027-02-05", "2027-02-08"].map((d) => cal.day(d).name)).toEqual([
+      "春节",
+      "春节",
+    ]);
+    expect(cal.isWorkday("2027-02-09")).toBe(true);
+    expect(cal.day("2027-10-03")).toMatchObject({ name: "国庆节" });
     expect(cal.day("2027-01-02")).toMatchObject({
       workday: false,
       kind: "weekend",
@@ -176,8 +189,8 @@ describe("a year the package has no data for", () => {
   it("reports every guessed day of a count that crosses into 2027", () => {
     const count = cal.addWorkdays("2026-12-25", 10);
 
-    // 12-28..12-31, then 01-01, 01-04..01-08 guessed as working days.
-    expect(count.due).toBe("2027-01-08");
+    // 12-28..12-31, then 元旦 off and 01-04..01-11 guessed as working days.
+    expect(count.due).toBe("2027-01-11");
     expect(count.unknownDays).toEqual([
       "2027-01-01",
       "2027-01-02",
@@ -187,9 +200,13 @@ describe("a year the package has no data for", () => {
       "2027-01-06",
       "2027-01-07",
       "2027-01-08",
+      "2027-01-09",
+      "2027-01-10",
+      "2027-01-11",
     ]);
-    expect(count.days.filter((d) => d.date < "2027").every((d) => d.known))
-      .toBe(true);
+    expect(
+      count.days.filter((d) => d.date < "2027").every((d) => d.known),
+    ).toBe(true);
   });
 
   it("has no unknown days when the count stays in 2026", () => {
@@ -408,7 +425,10 @@ describe("a whole year loaded by an administrator", () => {
     );
     expect(cal.isWorkday("2026-10-02")).toBe(true);
     expect(cal.isWorkday("2026-10-10")).toBe(false);
-    expect(cal.day("2026-10-01")).toMatchObject({ workday: false, known: true });
+    expect(cal.day("2026-10-01")).toMatchObject({
+      workday: false,
+      known: true,
+    });
     // Other years still come from the package.
     expect(cal.isWorkday("2025-10-02")).toBe(false);
   });

@@ -101,8 +101,8 @@ describe.each(engines())("ClockEngine on $name", (engine) => {
     it("marks a deadline counted across 2027 provisional", async () => {
       const clock = await start("referral.feedback", "2026-12-01");
 
-      // 22 working days in December, then 8 guessed ones in 2027.
-      expect(clock.dueDate).toBe("2027-01-12");
+      // 22 working days in December, 元旦 off by law, then 8 guessed ones.
+      expect(clock.dueDate).toBe("2027-01-13");
       expect(clock.provisional).toBe(true);
       expect((await reload(clock)).provisional).toBe(true);
     });
@@ -331,7 +331,7 @@ describe.each(engines())("ClockEngine on $name", (engine) => {
       const early = await start("referral.refer", "2026-09-30");
       const stopped = await start("referral.feedback", "2026-12-02");
       await clocks.stop(store.db, cal, stopped, at("2026-12-20T10:00"));
-      expect(late).toMatchObject({ dueDate: "2027-01-12", provisional: true });
+      expect(late).toMatchObject({ dueDate: "2027-01-13", provisional: true });
 
       const file = parseScheduleFile(readFileSync(YEAR_2027, "utf8"));
       const from = await saveSchedule(
@@ -343,7 +343,8 @@ describe.each(engines())("ClockEngine on $name", (engine) => {
       cal = await loadCalendar(store);
       const moved = await clocks.recomputeOpen(cal, from);
 
-      // New Year's Day 2027 is now a holiday: one working day later.
+      // The schedule confirms what the law fixed: the deadline stands and
+      // is no longer provisional.
       expect(moved).toBe(1);
       expect(await reload(late)).toMatchObject({
         originalDueDate: "2027-01-13",
@@ -414,10 +415,10 @@ describe.each(engines())("ClockEngine on $name", (engine) => {
 
       expect(explained.provisional).toBe(true);
       expect(explained.lines).toContain(
-        "2027-01-01 第 23 个工作日（无日历数据，按周末推算）",
+        "2027-01-01 不计（元旦；放假安排未载入，暂按常规推算）",
       );
       expect(explained.lines.at(-1)).toMatch(
-        /^注意：2027 年的节假日安排尚未载入/,
+        /^注意：2027 年的放假安排尚未载入/,
       );
     });
   });
