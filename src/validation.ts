@@ -27,13 +27,13 @@ export const optionalText = (max: number) =>
     z.string().max(max, `不能超过 ${max} 个字`),
   );
 
-/** A whole number typed into a form ("12" or 12). */
+/** A whole number typed into a form ("12", "-3" or 12). */
 export const wholeNumber = (min: number, max: number) =>
   z.preprocess(
     (v) => {
       const b = blankToUndefined(v);
       if (typeof b === "string") {
-        return /^\s*\d+\s*$/.test(b) ? Number(b) : NaN;
+        return /^\s*-?\d+\s*$/.test(b) ? Number(b) : NaN;
       }
       return b;
     },
@@ -42,6 +42,20 @@ export const wholeNumber = (min: number, max: number) =>
       .int("请填写整数")
       .min(min, `不能小于 ${min}`)
       .max(max, `不能大于 ${max}`),
+  );
+
+/** The id of something picked from a list (a unit, say). */
+export const choice = (what: string) =>
+  z.preprocess(
+    (v) => {
+      const b = blankToUndefined(v);
+      return typeof b === "string" && /^\d+$/.test(b.trim()) ? Number(b) : b;
+    },
+    z
+      .number({ error: `请选择${what}` })
+      .int(`请选择${what}`)
+      .positive(`请选择${what}`)
+      .max(Number.MAX_SAFE_INTEGER, `请选择${what}`),
   );
 
 /** Yuan with at most two decimals, kept as integer fen. */

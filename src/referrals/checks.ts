@@ -27,12 +27,13 @@ export function checkTarget(
   kind: ReferralKind,
   target: Unit | undefined,
   field = "receivingUnitId",
+  label = "接收单位",
 ): asserts target is Unit {
   if (!target || !target.active) {
     throw new ValidationError([
       {
         field,
-        message: "接收单位：该单位不存在或已停用，请从列表中选择",
+        message: `${label}：该单位不存在或已停用，请从列表中选择`,
       },
     ]);
   }
@@ -46,7 +47,7 @@ export function checkTarget(
       {
         field,
         message:
-          `接收单位：${REFERRAL_KINDS[kind]}应移送${should}，` +
+          `${label}：${REFERRAL_KINDS[kind]}应移送${should}，` +
           `${target.shortName}不能接收`,
       },
     ]);
@@ -68,19 +69,18 @@ export function checkRedirect(
         {
           field: "unitId",
           message:
-            "单位：请选择另一个县（市、区）或园区的同类部门，或收回本单位自办",
+            "改派给：请选择另一个县（市、区）或园区的同类部门，或收回本单位自办",
         },
       ]);
     }
   } else {
-    checkTarget(view.referral.kind as ReferralKind, target, "unitId");
+    checkTarget(view.referral.kind as ReferralKind, target, "unitId", "改派给");
   }
   if (target.id === view.referral.handlingUnitId) {
     throw new ValidationError([
       {
         field: "unitId",
-        message:
-          "单位：改派的单位不能是退回的单位；如坚持由其办理，请选择“维持原移送”",
+        message: "改派给：不能是退回的单位；如坚持由其办理，请选择“维持原移送”",
       },
     ]);
   }

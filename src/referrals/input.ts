@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import {
+  choice,
   isoDate,
   moneyFen,
   optionalText,
@@ -25,7 +26,7 @@ export type ReferralKind = keyof typeof REFERRAL_KINDS;
 export const referralInput = z.object({
   submissionId,
   kind: z.enum(["source", "crime"], { error: "请选择案件类型" }),
-  receivingUnitId: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+  receivingUnitId: choice("接收单位"),
   caseName: requiredText(200),
   cause: requiredText(200),
   complainantName: requiredText(64),
@@ -95,7 +96,7 @@ export const resolveReturnInput = z.discriminatedUnion(
     z.object({
       submissionId,
       decision: z.literal("redirect"),
-      unitId: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+      unitId: choice("改派的单位"),
     }),
     z.object({
       submissionId,
@@ -108,7 +109,7 @@ export const resolveReturnInput = z.discriminatedUnion(
 
 export const passDownInput = z.object({
   submissionId,
-  unitId: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+  unitId: choice("下级部门"),
   note: optionalText(500),
 });
 
@@ -118,13 +119,14 @@ export const extensionInput = z.object({
   reason: requiredText(500),
 });
 
-export const actionLabels: Record<string, string> = {
-  reason: "理由",
-  decision: "处理方式",
-  unitId: "单位",
-  note: "说明",
-  workdays: "延期工作日数",
-};
+/** Labels as each form shows them, so an error names what the user sees. */
+export const actionLabels = {
+  return: { reason: "退回理由" },
+  resolveReturn: { decision: "处理方式", unitId: "改派给", note: "维持理由" },
+  passDown: { unitId: "转交给", note: "转交说明" },
+  extension: { workdays: "延长工作日数", reason: "延期理由" },
+  sendBack: { reason: "需要补充的内容" },
+} satisfies Record<string, Record<string, string>>;
 
 const feedbackCommon = {
   submissionId,

@@ -251,7 +251,7 @@ export class ReferralService {
     id: number,
     raw: unknown,
   ): Promise<Outcome> {
-    const input = parse(reasonInput, raw, actionLabels);
+    const input = parse(reasonInput, raw, actionLabels.return);
     return this.step(
       actor,
       "referral.return",
@@ -300,7 +300,7 @@ export class ReferralService {
     id: number,
     raw: unknown,
   ): Promise<Outcome> {
-    const input = parse(resolveReturnInput, raw, actionLabels);
+    const input = parse(resolveReturnInput, raw, actionLabels.resolveReturn);
     return this.step(
       actor,
       "referral.resolve_return",
@@ -383,7 +383,7 @@ export class ReferralService {
 
   /** A city authority passes the case down to a county's or park's. */
   async passDown(actor: Acting, id: number, raw: unknown): Promise<Outcome> {
-    const input = parse(passDownInput, raw, actionLabels);
+    const input = parse(passDownInput, raw, actionLabels.passDown);
     return this.step(
       actor,
       "referral.pass_down",
@@ -415,7 +415,7 @@ export class ReferralService {
           throw new ValidationError([
             {
               field: "unitId",
-              message: `单位：请选择县（市、区）或园区的${view.handlingUnit.shortName.replace(/^市/, "")}同类部门`,
+              message: `转交给：请选择县（市、区）或园区的${view.handlingUnit.shortName.replace(/^市/, "")}同类部门`,
             },
           ]);
         }
@@ -455,7 +455,7 @@ export class ReferralService {
     id: number,
     raw: unknown,
   ): Promise<Outcome> {
-    const input = parse(extensionInput, raw, actionLabels);
+    const input = parse(extensionInput, raw, actionLabels.extension);
     return this.step(
       actor,
       "referral.request_extension",
@@ -694,7 +694,7 @@ export class ReferralService {
   ): Promise<Outcome> {
     const reason = decision.accept
       ? undefined
-      : parse(reasonInput, decision.raw, actionLabels);
+      : parse(reasonInput, decision.raw, actionLabels.sendBack);
     const key = decision.accept ? decision.key : reason?.submissionId;
     return this.step(actor, "referral.review", key, decision, async (s) => {
       const view = await loadView(this.ctx, s.q, id);

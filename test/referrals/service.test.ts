@@ -8,7 +8,10 @@ import { count, demo, inbox, openBot, unitId } from "../helpers/bot.js";
 import { engines } from "../helpers/db.js";
 import { clockAt } from "../helpers/time.js";
 
-function referral(receivingUnitId: number, extra: Record<string, unknown> = {}) {
+function referral(
+  receivingUnitId: number,
+  extra: Record<string, unknown> = {},
+) {
   return {
     kind: "source",
     receivingUnitId,
@@ -69,7 +72,11 @@ describe.each(engines())("referral lifecycle on $name", (engine) => {
   };
 
   const feedbackClock = async (id: number) => {
-    const clocks = await bot.ctx.clocks.forSubject(bot.ctx.store.db, "referral", id);
+    const clocks = await bot.ctx.clocks.forSubject(
+      bot.ctx.store.db,
+      "referral",
+      id,
+    );
     return clocks.find((c) => c.rule === "referral.feedback")!;
   };
 
@@ -79,20 +86,32 @@ describe.each(engines())("referral lifecycle on $name", (engine) => {
     const petitions = await demo(bot, "吴敏");
     const c = await bot.referrals.create(petitions, referral(housing));
 
-    expect((await referralRow(a.referralId)).number).toBe("遂人社移〔2026〕1号");
-    expect((await referralRow(b.referralId)).number).toBe("遂人社移〔2026〕2号");
-    expect((await referralRow(c.referralId)).number).toBe("遂信访移〔2026〕1号");
+    expect((await referralRow(a.referralId)).number).toBe(
+      "遂人社移〔2026〕1号",
+    );
+    expect((await referralRow(b.referralId)).number).toBe(
+      "遂人社移〔2026〕2号",
+    );
+    expect((await referralRow(c.referralId)).number).toBe(
+      "遂信访移〔2026〕1号",
+    );
     expect((await feedbackClock(a.referralId)).dueDate).toBe("2026-11-16");
   });
 
   it("records a referral made later than 5 working days after the case was found", async () => {
     // After 09-18: 09-20 (make-up), 21, 22, 23, 24 → due 09-24; the
     // Mid-autumn holiday 25–27, then 28 and 29: two working days late.
-    const late = await bot.referrals.create(wang, referral(housing, { foundDate: "2026-09-18" }));
+    const late = await bot.referrals.create(
+      wang,
+      referral(housing, { foundDate: "2026-09-18" }),
+    );
     expect((await referralRow(late.referralId)).referralLateDays).toBe(2);
     expect(late.message).toContain("逾期 2 个工作日");
 
-    const onTime = await bot.referrals.create(wang, referral(housing, { foundDate: "2026-09-22" }));
+    const onTime = await bot.referrals.create(
+      wang,
+      referral(housing, { foundDate: "2026-09-22" }),
+    );
     expect((await referralRow(onTime.referralId)).referralLateDays).toBe(0);
   });
 
@@ -104,21 +123,39 @@ describe.each(engines())("referral lifecycle on $name", (engine) => {
       [{ receivingUnitId: police }, "receivingUnitId", "不能接收"],
       [{ amount: "一万元" }, "amount", "金额"],
       [{ amount: "12.345" }, "amount", "两位小数"],
-      [{ headCount: "-3" }, "headCount", "整数"],
+      [{ headCount: "-3" }, "headCount", "不能小于 1"],
+      [{ headCount: "3.5" }, "headCount", "整数"],
+      [{ receivingUnitId: "" }, "receivingUnitId", "请选择接收单位"],
       [{ contactPhone: "12345" }, "contactPhone", "电话"],
       [{ foundDate: "2026-02-30" }, "foundDate", "有效日期"],
       [{ foundDate: "2026-10-20" }, "foundDate", "晚于今天"],
-      [{ foundDate: "2003-05-06", referralDate: "2003-05-08" }, "foundDate", "节假日安排尚未载入"],
+      [
+        { foundDate: "2003-05-06", referralDate: "2003-05-08" },
+        "foundDate",
+        "节假日安排尚未载入",
+      ],
     ];
     for (const [change, field, words] of cases) {
-      const error = await rejection(bot.referrals.create(wang, referral(housing, change)));
+      const error = await rejection(
+        bot.referrals.create(wang, referral(housing, change)),
+      );
       expect(error.field, JSON.stringify(change)).toBe(field);
       expect(error.userMessage).toContain(words);
     }
-    const missing = await rejection(bot.referrals.create(wang, referral(housing, { foundDate: "2003-05-06", referralDate: "2003-05-08" })));
+    const missing = await rejection(
+      bot.referrals.create(
+        wang,
+        referral(housing, {
+          foundDate: "2003-05-06",
+          referralDate: "2003-05-08",
+        }),
+      ),
+    );
     expect(missing.code).toBe("calendar_year_missing");
 
-    const notCaseworker = await rejection(bot.referrals.create(zhang, referral(housing)));
+    const notCaseworker = await rejection(
+      bot.referrals.create(zhang, referral(housing)),
+    );
     expect(notCaseworker.code).toBe("forbidden");
 
     expect(await count(bot.ctx.store, "referrals")).toBe(0);
@@ -147,15 +184,24 @@ describe.each(engines())("referral lifecycle on $name", (engine) => {
 
     clock.set("2026-10-09T09:30");
     await bot.referrals.sign(zhang, referralId, undefined, "click-1");
-    const again = await bot.referrals.sign(zhang, referralId, undefined, "click-1");
+    const again = await bot.referrals.sign(
+      zhang,
+      referralId,
+      undefined,
+      "click-1",
+    );
     expect(again.duplicate).toBe(true);
-    const other = await rejection(bot.referrals.sign(chen, referralId, undefined, "click-2"));
+    const other = await rejection(
+      bot.referrals.sign(chen, referralId, undefined, "click-2"),
+    );
     expect(other.code).toBe("already_signed");
     expect(other.userMessage).toContain("张伟");
     await bot.deliverNow();
 
     for (const liaison of [zhang, chen]) {
-      const cards = (await inbox(bot, liaison.person.id)).filter((m) => m.type === "card");
+      const cards = (await inbox(bot, liaison.person.id)).filter(
+        (m) => m.type === "card",
+      );
       expect(cards).toHaveLength(1);
       expect(cards[0].card.status.text).toBe("办理中");
       expect(cards[0].card.note).toContain("张伟 已于 2026-10-09 09:30 签收");
@@ -188,20 +234,35 @@ describe.each(engines())("referral lifecycle on $name", (engine) => {
     const transport = await unitId(bot, "city.transport");
     const { referralId } = await bot.referrals.create(wang, referral(housing));
 
-    const noReason = await rejection(bot.referrals.returnToSender(zhang, referralId, { reason: " " }));
+    const noReason = await rejection(
+      bot.referrals.returnToSender(zhang, referralId, { reason: " " }),
+    );
     expect(noReason).toBeInstanceOf(ValidationError);
     expect(noReason.userMessage).toContain("理由");
 
-    await bot.referrals.returnToSender(zhang, referralId, { reason: "属交通工程" });
+    await bot.referrals.returnToSender(zhang, referralId, {
+      reason: "属交通工程",
+    });
     expect((await referralRow(referralId)).status).toBe("returned");
-    await bot.referrals.resolveReturn(wang, referralId, { decision: "redirect", unitId: transport });
+    await bot.referrals.resolveReturn(wang, referralId, {
+      decision: "redirect",
+      unitId: transport,
+    });
     const moved = await referralRow(referralId);
-    expect(moved).toMatchObject({ status: "pending_receipt", handlingUnitId: transport });
+    expect(moved).toMatchObject({
+      status: "pending_receipt",
+      handlingUnitId: transport,
+    });
     expect((await feedbackClock(referralId)).unitId).toBe(transport);
 
     const zheng = await demo(bot, "郑涛");
-    await bot.referrals.returnToSender(zheng, referralId, { reason: "不属本单位" });
-    await bot.referrals.resolveReturn(wang, referralId, { decision: "overrule", note: "经核实属交通工程" });
+    await bot.referrals.returnToSender(zheng, referralId, {
+      reason: "不属本单位",
+    });
+    await bot.referrals.resolveReturn(wang, referralId, {
+      decision: "overrule",
+      note: "经核实属交通工程",
+    });
     expect((await referralRow(referralId)).status).toBe("pending_receipt");
 
     const { referralReturns } = bot.ctx.store.t;
@@ -217,16 +278,23 @@ describe.each(engines())("referral lifecycle on $name", (engine) => {
     const { referralId } = await bot.referrals.create(wang, referral(housing));
     const due = (await feedbackClock(referralId)).dueDate;
 
-    const tooEarly = await rejection(bot.referrals.passDown(zhang, referralId, { unitId: county }));
+    const tooEarly = await rejection(
+      bot.referrals.passDown(zhang, referralId, { unitId: county }),
+    );
     expect(tooEarly.code).toBe("cannot_pass_down");
     clock.set("2026-10-09T10:00");
     await bot.referrals.sign(zhang, referralId);
     const wrongKind = await rejection(
-      bot.referrals.passDown(zhang, referralId, { unitId: await unitId(bot, "chuanshan.police") }),
+      bot.referrals.passDown(zhang, referralId, {
+        unitId: await unitId(bot, "chuanshan.police"),
+      }),
     );
     expect(wrongKind.field).toBe("unitId");
 
-    await bot.referrals.passDown(zhang, referralId, { unitId: county, note: "属船山区监管项目" });
+    await bot.referrals.passDown(zhang, referralId, {
+      unitId: county,
+      note: "属船山区监管项目",
+    });
     expect(await referralRow(referralId)).toMatchObject({
       status: "pending_receipt",
       handlingUnitId: county,
@@ -236,27 +304,50 @@ describe.each(engines())("referral lifecycle on $name", (engine) => {
     clock.set("2026-10-12T10:00");
     await bot.referrals.sign(zhao, referralId);
     const clockRow = await feedbackClock(referralId);
-    expect(clockRow).toMatchObject({ dueDate: due, unitId: county, status: "open" });
+    expect(clockRow).toMatchObject({
+      dueDate: due,
+      unitId: county,
+      status: "open",
+    });
 
     await bot.deliverNow();
-    const cityCard = (await inbox(bot, zhang.person.id)).find((m) => m.type === "card");
-    expect(cityCard.card.status.text).toContain("已转交船山区住建局办理，督办中");
-    const countyCard = (await inbox(bot, zhao.person.id)).find((m) => m.type === "card");
+    const cityCard = (await inbox(bot, zhang.person.id)).find(
+      (m) => m.type === "card",
+    );
+    expect(cityCard.card.status.text).toContain(
+      "已转交船山区住建局办理，督办中",
+    );
+    const countyCard = (await inbox(bot, zhao.person.id)).find(
+      (m) => m.type === "card",
+    );
     expect(countyCard.card.note).toContain("赵磊 已于 2026-10-12 10:00 签收");
     const { receipts } = bot.ctx.store.t;
-    const countyReceipt = (await bot.ctx.store.db.select().from(receipts)).find((r) => r.unitId === county);
-    expect(countyReceipt).toMatchObject({ handedOverBy: "张伟", handoverDate: "2026-10-09" });
+    const countyReceipt = (await bot.ctx.store.db.select().from(receipts)).find(
+      (r) => r.unitId === county,
+    );
+    expect(countyReceipt).toMatchObject({
+      handedOverBy: "张伟",
+      handoverDate: "2026-10-09",
+    });
   });
 
   it("extends a deadline on approval and keeps the original on record", async () => {
     const { referralId } = await bot.referrals.create(wang, referral(housing));
     await bot.referrals.sign(zhang, referralId);
-    await bot.referrals.requestExtension(zhang, referralId, { workdays: "5", reason: "需调取银行流水" });
+    await bot.referrals.requestExtension(zhang, referralId, {
+      workdays: "5",
+      reason: "需调取银行流水",
+    });
     const twice = await rejection(
-      bot.referrals.requestExtension(chen, referralId, { workdays: "3", reason: "再延" }),
+      bot.referrals.requestExtension(chen, referralId, {
+        workdays: "3",
+        reason: "再延",
+      }),
     );
     expect(twice.code).toBe("extension_pending");
-    const notTheirs = await rejection(bot.referrals.decideExtension(zhang, referralId, true));
+    const notTheirs = await rejection(
+      bot.referrals.decideExtension(zhang, referralId, true),
+    );
     expect(notTheirs.code).toBe("forbidden");
 
     await bot.referrals.decideExtension(wang, referralId, true);
@@ -267,7 +358,10 @@ describe.each(engines())("referral lifecycle on $name", (engine) => {
       extensionDays: 5,
     });
 
-    await bot.referrals.requestExtension(zhang, referralId, { workdays: "3", reason: "再延" });
+    await bot.referrals.requestExtension(zhang, referralId, {
+      workdays: "3",
+      reason: "再延",
+    });
     await bot.referrals.decideExtension(wang, referralId, false);
     expect((await feedbackClock(referralId)).dueDate).toBe("2026-11-23");
   });
@@ -280,13 +374,17 @@ describe.each(engines())("referral lifecycle on $name", (engine) => {
     clock.set("2026-09-30T10:00");
     await bot.referrals.urge(wang, referralId);
     await bot.deliverNow();
-    const texts = (await inbox(bot, zhang.person.id)).filter((m) => m.type === "text");
+    const texts = (await inbox(bot, zhang.person.id)).filter(
+      (m) => m.type === "text",
+    );
     expect(texts.filter((m) => m.text.startsWith("【催办】"))).toHaveLength(2);
   });
 
   it("takes feedback, sends it back for more, then accepts and closes", async () => {
     const { referralId } = await bot.referrals.create(wang, referral(housing));
-    const early = await rejection(bot.referrals.submitFeedback(zhang, referralId, {}));
+    const early = await rejection(
+      bot.referrals.submitFeedback(zhang, referralId, {}),
+    );
     expect(early).toBeInstanceOf(ValidationError);
 
     await bot.referrals.sign(zhang, referralId);
@@ -299,15 +397,25 @@ describe.each(engines())("referral lifecycle on $name", (engine) => {
       recoveredAmount: "123456.70",
     };
     const bad = await rejection(
-      bot.referrals.submitFeedback(zhang, referralId, { ...feedback, recoveredAmount: "abc" }),
+      bot.referrals.submitFeedback(zhang, referralId, {
+        ...feedback,
+        recoveredAmount: "abc",
+      }),
     );
     expect(bad.field).toBe("recoveredAmount");
     expect(await count(bot.ctx.store, "feedbacks")).toBe(0);
 
     clock.set("2026-11-18T10:00");
-    const late = await bot.referrals.submitFeedback(zhang, referralId, feedback);
+    const late = await bot.referrals.submitFeedback(
+      zhang,
+      referralId,
+      feedback,
+    );
     expect(late.message).toContain("逾期 2 个工作日");
-    await bot.referrals.reviewFeedback(wang, referralId, { accept: false, raw: { reason: "请附工资发放凭证" } });
+    await bot.referrals.reviewFeedback(wang, referralId, {
+      accept: false,
+      raw: { reason: "请附工资发放凭证" },
+    });
     expect((await referralRow(referralId)).status).toBe("in_progress");
     expect((await feedbackClock(referralId)).status).toBe("open");
 
@@ -318,7 +426,9 @@ describe.each(engines())("referral lifecycle on $name", (engine) => {
     expect(closed.closedAt).toBe(clock.now());
 
     const { auditLog } = bot.ctx.store.t;
-    const actions = (await bot.ctx.store.db.select().from(auditLog)).map((a) => a.action);
+    const actions = (await bot.ctx.store.db.select().from(auditLog)).map(
+      (a) => a.action,
+    );
     expect(actions).toEqual([
       "referral.create",
       "referral.sign",
