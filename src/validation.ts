@@ -142,3 +142,11 @@ export function formatYuan(fen: number): string {
   const yuan = Math.floor(fen / 100).toLocaleString("en-US");
   return `${yuan}.${String(fen % 100).padStart(2, "0")}`;
 }
+
+/**
+ * What a user typed, without its closing punctuation, for quoting it
+ * inside a sentence of ours ("理由：材料不全。请…", never "。。").
+ */
+export function clause(text: string): string {
+  return text.replace(/[。．.!！;；,，、\s]+$/u, "");
+}

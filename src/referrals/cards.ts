@@ -23,13 +23,14 @@ function baseFields(
   now: number,
 ): CardField[] {
   const r = view.referral;
+  const crime = r.kind === "crime";
   const fields: CardField[] = [
     { label: "文号", value: r.number },
     { label: "类型", value: REFERRAL_KINDS[r.kind as ReferralKind] },
     { label: "案件名称", value: r.caseName },
-    { label: "被投诉单位", value: r.companyName },
+    { label: crime ? "涉嫌拒支单位" : "被投诉单位", value: r.companyName },
     {
-      label: "人数/金额",
+      label: crime ? "涉及人数/金额" : "投诉人数/金额",
       value: `${r.headCount} 人 / ${formatYuan(r.amountFen)} 元`,
     },
     {
@@ -75,6 +76,10 @@ export function unitCard(
   if (!handling) {
     card.status = statusForFormerUnit(view, unitId);
     card.note = signed;
+    const supervising = r.supervisingUnitId === unitId;
+    if (supervising && r.status !== "closed" && r.status !== "returned") {
+      card.buttons.push({ label: "催办", action: "referral.urge" });
+    }
   } else if (r.status === "pending_receipt") {
     card.status = { text: "待签收", tone: "warning" };
     card.buttons = [
@@ -140,11 +145,13 @@ function statusForFormerUnit(
 ): Card["status"] {
   const r = view.referral;
   if (r.supervisingUnitId === unitId) {
-    const state = STATUS_LABELS[r.status];
-    return {
-      text: `已转交${view.handlingUnit.shortName}办理，督办中（${state}）`,
-      tone: r.status === "closed" ? "success" : "info",
-    };
+    const handler = view.handlingUnit.shortName;
+    return r.status === "closed"
+      ? { text: `已转交${handler}办理，已办结`, tone: "success" }
+      : {
+          text: `已转交${handler}办理，督办中（${STATUS_LABELS[r.status]}）`,
+          tone: "info",
+        };
   }
   return { text: `已改由${view.handlingUnit.shortName}办理`, tone: "info" };
 }
@@ -178,7 +185,7 @@ export function referrerCard(
   if (signed) {
     notes.push(signed);
   }
-  if (view.supervisingUnit) {
+  if (view.supervisingUnit && r.status !== "closed") {
     notes.push(`由${view.supervisingUnit.shortName}转交，督办中`);
   }
 

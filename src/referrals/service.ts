@@ -12,7 +12,7 @@ import { AppError, conflict, forbidden, ValidationError } from "../errors.js";
 import { once } from "../once.js";
 import { dateOf, formatDateCn, yearOf } from "../time.js";
 import type { Person } from "../units/directory.js";
-import { parse } from "../validation.js";
+import { clause, parse } from "../validation.js";
 import { referrerCard, referrerCardKey } from "./cards.js";
 import {
   checkDates,
@@ -284,7 +284,7 @@ export class ReferralService {
           to: deciders,
           text:
             `${view.handlingUnit.shortName}退回了 ${r.number}（${r.caseName}），` +
-            `理由：${input.reason}。请改派或维持原移送。`,
+            `理由：${clause(input.reason)}。请改派或维持原移送。`,
         });
         return {
           referralId: id,
@@ -331,7 +331,7 @@ export class ReferralService {
             to: liaisons,
             text:
               `${decider.shortName}维持原移送 ${r.number}（${r.caseName}），` +
-              `说明：${input.note}。请签收办理。`,
+              `说明：${clause(input.note)}。请签收办理。`,
           });
           return {
             referralId: id,
@@ -495,7 +495,7 @@ export class ReferralService {
           to: [r.createdBy],
           text:
             `${view.handlingUnit.shortName}申请将 ${r.number} 的反馈期限延长 ` +
-            `${input.workdays} 个工作日，理由：${input.reason}。请审批。`,
+            `${input.workdays} 个工作日，理由：${clause(input.reason)}。请审批。`,
         });
         return {
           referralId: id,
@@ -732,7 +732,7 @@ export class ReferralService {
         });
         await this.messages.afterChange(s, id, {
           to: liaisons,
-          text: `${view.referringUnit.shortName}退回了 ${r.number} 的反馈，要求补充：${reason.reason}。`,
+          text: `${view.referringUnit.shortName}退回了 ${r.number} 的反馈，要求补充：${clause(reason.reason)}。`,
         });
         return { referralId: id, message: "已退回补充，承办单位需重新反馈。" };
       }

@@ -317,6 +317,23 @@ describe.each(engines())("referral lifecycle on $name", (engine) => {
     expect(cityCard.card.status.text).toContain(
       "已转交船山区住建局办理，督办中",
     );
+    // The supervisor urges from its own card.
+    expect(
+      cityCard.card.buttons.map((b: { label: string }) => b.label),
+    ).toEqual(["催办", "详情"]);
+    await bot.actions.handle({
+      channel: "sim",
+      eventKey: "urge-from-city-card",
+      externalUserId: "demo-zhangw",
+      cardKey: cityCard.card.key,
+      action: "referral.urge",
+      values: {},
+    });
+    await bot.deliverNow();
+    const urged = (await inbox(bot, zhao.person.id)).filter(
+      (m) => m.type === "text" && m.text.startsWith("【催办】市住房城乡建设局"),
+    );
+    expect(urged).toHaveLength(1);
     const countyCard = (await inbox(bot, zhao.person.id)).find(
       (m) => m.type === "card",
     );

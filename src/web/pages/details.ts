@@ -8,7 +8,7 @@ import { REFERRAL_KINDS, feedbackLabels } from "../../referrals/input.js";
 import { STATUS_LABELS } from "../../referrals/view.js";
 import { formatDateCn, formatInstant } from "../../time.js";
 import type { Person } from "../../units/directory.js";
-import { formatYuan } from "../../validation.js";
+import { clause, formatYuan } from "../../validation.js";
 import type { Details } from "../details.js";
 import { canUrge, isReferrer, usableForms, type FormName } from "../guards.js";
 import { html, type SafeHtml } from "../html.js";
@@ -212,7 +212,7 @@ function returns(details: Details): SafeHtml {
   return html`<h2>退回记录</h2><section><ul class="history">${details.returns.map(
     (x) => html`<li><span class="when">${formatInstant(x.returnedAt)}</span><br>
 ${details.unitName(x.unitId)} ${details.personName(x.returnedBy)} 退回，
-理由：${x.reason}。
+理由：${clause(x.reason)}。
 处理结果：${resolution(x)}</li>`,
   )}</ul></section>`;
 }
@@ -245,7 +245,7 @@ function extensions(details: Details): SafeHtml {
   const items = details.extensions.map(
     (x) => html`<li><span class="when">${formatInstant(x.requestedAt)}</span><br>
 ${details.personName(x.requestedBy)} 申请延长 ${x.workdays} 个工作日，
-理由：${x.reason}。${verdict[x.status] ?? x.status}${decided(x)}</li>`,
+理由：${clause(x.reason)}。${verdict[x.status] ?? x.status}${decided(x)}</li>`,
   );
   return html`<h2>延期申请</h2><section><ul class="history">${items}</ul></section>`;
 }
