@@ -52,6 +52,9 @@ export class CommandHandler {
       if (text === "待办") {
         return this.todo(person);
       }
+      if (text === "签收") {
+        return "请在“签收”后写上文号，如：签收 遂人社移〔2026〕12号";
+      }
       const sign = /^签收\s*(.+)$/.exec(text);
       if (sign) {
         const id = await this.referralByNumber(sign[1]);

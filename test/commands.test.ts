@@ -11,7 +11,12 @@ describe.each(engines())("text commands on $name", (engine) => {
   let n = 0;
 
   const say = (user: string, text: string) =>
-    commands.handle({ channel: "sim", externalUserId: user, eventKey: `m${++n}`, text });
+    commands.handle({
+      channel: "sim",
+      externalUserId: user,
+      eventKey: `m${++n}`,
+      text,
+    });
 
   beforeEach(async () => {
     bot = await openBot(engine, clockAt("2026-10-09T10:00"));
@@ -42,19 +47,31 @@ describe.each(engines())("text commands on $name", (engine) => {
     const todo = await say("demo-zhangw", " 待办 ");
     expect(todo).toContain("遂人社移〔2026〕1号 滨江花园项目欠薪案：待签收");
     expect(todo).toContain("剩余 27 个工作日");
-    expect(await say("demo-zhengt", "待办")).toBe("市交通运输局目前没有待办的移送案件。");
+    expect(await say("demo-zhengt", "待办")).toBe(
+      "市交通运输局目前没有待办的移送案件。",
+    );
   });
 
   it("signs by number, whatever brackets were typed", async () => {
-    expect(await say("demo-zhouq", "签收 遂人社移[2026]1号")).toContain("无权签收");
-    expect(await say("demo-zhangw", "签收 遂人社移（2026）1")).toBe("已签收 遂人社移〔2026〕1号。");
-    expect(await say("demo-chenj", "签收 遂人社移〔2026〕1号")).toContain("已由张伟签收");
-    expect(await say("demo-zhangw", "签收 遂人社移〔2026〕9号")).toContain("没有找到");
+    expect(await say("demo-zhouq", "签收 遂人社移[2026]1号")).toContain(
+      "无权签收",
+    );
+    expect(await say("demo-zhangw", "签收 遂人社移（2026）1")).toBe(
+      "已签收 遂人社移〔2026〕1号。",
+    );
+    expect(await say("demo-chenj", "签收 遂人社移〔2026〕1号")).toContain(
+      "已由张伟签收",
+    );
+    expect(await say("demo-zhangw", "签收 遂人社移〔2026〕9号")).toContain(
+      "没有找到",
+    );
     expect(await say("demo-zhangw", "签收 12")).toContain("文号格式不对");
   });
 
   it("answers strangers and nonsense politely", async () => {
-    expect(await say("someone-else", "待办")).toContain("系统中没有您的人员信息");
+    expect(await say("someone-else", "待办")).toContain(
+      "系统中没有您的人员信息",
+    );
     expect(await say("demo-zhangw", "你好")).toContain("发送“帮助”");
   });
 });

@@ -10,7 +10,7 @@ import { audit, type ChannelName } from "../audit.js";
 import type { AppContext } from "../context.js";
 import { AppError, conflict, forbidden, ValidationError } from "../errors.js";
 import { once } from "../once.js";
-import { dateOf, formatDateCn, yearOf } from "../time.js";
+import { dateOf, formatDateCn, formatInstant, yearOf } from "../time.js";
 import type { Person } from "../units/directory.js";
 import { clause, parse } from "../validation.js";
 import { referrerCard, referrerCardKey } from "./cards.js";
@@ -213,9 +213,11 @@ export class ReferralService {
           );
           throw conflict(
             "already_signed",
-            receipt
-              ? `该案件已由${receipt.signerName}签收，无需重复签收。`
-              : `该案件当前状态为“${statusText(r.status)}”，不能签收。`,
+            !receipt
+              ? `该案件当前状态为“${statusText(r.status)}”，不能签收。`
+              : receipt.signedBy === actor.person.id
+                ? `您已于 ${formatInstant(receipt.signedAt)} 签收该案件，无需重复签收。`
+                : `该案件已由${receipt.signerName}签收，无需重复签收。`,
           );
         }
         const handover = await this.handover(s.q, view);
