@@ -66,6 +66,10 @@ describe.each(engines())("text commands on $name", (engine) => {
       "没有找到",
     );
     expect(await say("demo-zhangw", "签收 12")).toContain("文号格式不对");
+    expect(await say("demo-zhangw", "签收 遂人社移〔2026〕1号")).toBe(
+      "您已于 2026-10-09 10:00 签收该案件，无需重复签收。",
+    );
+    expect(await say("demo-zhangw", "签收")).toContain("请在“签收”后写上文号");
   });
 
   it("answers strangers and nonsense politely", async () => {
