@@ -2,14 +2,24 @@
  * Starts the bot: configuration, database, web server, scheduled jobs.
  * `npm start` runs this file.
  */
+import { existsSync } from "node:fs";
 import { startScheduler } from "../jobs/scheduler.js";
 import { boot } from "./boot.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
-import { OffsetClock, systemClock } from "./time.js";
+import {
+  localStateDir,
+  simulatorClock,
+  simulatorSessionSecret,
+} from "./local-state.js";
+import { systemClock, type Clock } from "./time.js";
 import { createWebApp } from "./web/app.js";
 
 function readConfig(): Config {
+  // A .env file (see .env.example) fills in what the environment lacks.
+  if (existsSync(".env")) {
+    process.loadEnvFile(".env");
+  }
   try {
     return loadConfig();
   } catch (error) {
@@ -22,13 +32,21 @@ function readConfig(): Config {
 }
 
 async function main(): Promise<void> {
-  const config = readConfig();
+  let config = readConfig();
   const log = createLogger({
     level: config.logLevel,
     pretty: config.logPretty,
   });
   // Only the simulator may move time; real platforms run on the real clock.
-  const clock = config.simulator ? new OffsetClock() : systemClock;
+  let clock: Clock = systemClock;
+  if (config.simulator) {
+    const dir = localStateDir(config);
+    clock = simulatorClock(dir);
+    config = Object.freeze({
+      ...config,
+      sessionSecret: config.sessionSecret ?? simulatorSessionSecret(dir),
+    });
+  }
   const bot = await boot(config, { clock, log });
 
   const server = createWebApp(bot).listen(config.port, config.host);

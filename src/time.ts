@@ -41,9 +41,10 @@ export class ManualClock implements Clock {
  * a demo can jump to a deadline and watch the reminders.
  */
 export class OffsetClock extends ManualClock {
-  private offset = 0;
-
-  constructor() {
+  constructor(
+    private offset = 0,
+    private readonly onMove?: (offset: number) => void,
+  ) {
     super(0);
   }
 
@@ -54,11 +55,16 @@ export class OffsetClock extends ManualClock {
   override set(instant: number | string): void {
     const target =
       typeof instant === "number" ? instant : parseInstant(instant);
-    this.offset = target - Date.now();
+    this.move(target - Date.now());
   }
 
   override advance(ms: number): void {
-    this.offset += ms;
+    this.move(this.offset + ms);
+  }
+
+  private move(offset: number): void {
+    this.offset = offset;
+    this.onMove?.(offset);
   }
 }
 

@@ -82,6 +82,7 @@ ${setTime}
 )}</div>
 </details>
 
+<div id="office-note" class="notice notice-info" hidden></div>
 <div id="notice" class="notice" role="status" hidden></div>
 
 <div class="sim-actions">${refer}${admin}</div>

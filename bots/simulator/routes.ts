@@ -188,7 +188,18 @@ function simulatorRoutes(): Router<WebState> {
       );
     }
     const { instant } = parse(clockInput, ctx.state.body, labels);
-    clock.set(parseInstant(instant));
+    const target = parseInstant(instant);
+    const last = await lastActionAt(ctx.state.bot);
+    if (last !== undefined && target < last) {
+      throw new AppError(
+        "clock_before_records",
+        `模拟时间：不能早于最近一次办理的时间 ${formatInstant(last)}，` +
+          "否则记录的先后顺序会混乱。",
+        422,
+        "instant",
+      );
+    }
+    clock.set(target);
     ctx.body = { message: `模拟时间已设为 ${formatInstant(clock.now())}。` };
   });
 
@@ -210,6 +221,17 @@ function simulatorRoutes(): Router<WebState> {
   });
 
   return router;
+}
+
+/** When the latest audit entry was written, if any. */
+async function lastActionAt(bot: Bot): Promise<number | undefined> {
+  const { auditLog } = bot.ctx.store.t;
+  const [row] = await bot.ctx.store.db
+    .select({ at: auditLog.at })
+    .from(auditLog)
+    .orderBy(desc(auditLog.at))
+    .limit(1);
+  return row?.at;
 }
 
 /** What a job did, in words a demo user reads. */
@@ -289,6 +311,16 @@ async function chatState(bot: Bot, person: Person) {
     makeup: `调休上班（${day.name ?? ""}）`,
   }[day.kind];
 
+  // Outside office hours the outbox holds what can wait: say so, or a
+  // demo user thinks the bot is broken.
+  const opensAt = bot.ctx.outbox.officeTime(cal, now);
+  const { start, end } = bot.ctx.config.officeHours;
+  const officeNote =
+    opensAt === now
+      ? null
+      : `现在是非办公时间（工作日 ${start}–${end} 以外）。通知、提醒等可以等待的消息` +
+        `将于 ${formatInstant(opensAt)} 送达；要立即看到效果，可在“模拟时间”中调到工作日上午。`;
+
   const group = await mechanismGroup(bot);
   return {
     me: {
@@ -301,6 +333,7 @@ async function chatState(bot: Bot, person: Person) {
       now: `${formatInstant(now)}（${WEEKDAYS[weekdayOf(today)]}，${dayText}）`,
       value: `${today}T${timeOf(now)}`,
       manual: bot.ctx.clock instanceof ManualClock,
+      officeNote,
     },
     person: await inboxState(bot, "person", person.id, now),
     group: group
@@ -350,7 +383,10 @@ async function inboxState(
     messages: delivered.reverse().map((m) => ({
       id: m.id,
       at: formatInstant(m.createdAt),
-      updatedAt: m.updatedAt > m.createdAt ? formatInstant(m.updatedAt) : null,
+      updatedAt:
+        formatInstant(m.updatedAt) !== formatInstant(m.createdAt)
+          ? formatInstant(m.updatedAt)
+          : null,
       message: JSON.parse(m.payload) as unknown,
     })),
     pending: waiting.map((m) => ({

@@ -89,8 +89,9 @@ describe("the chat state", () => {
       manual: true,
     });
     expect(zhang.clock.now).toContain("星期五，工作日");
-    expect(zhang.person.messages[0].message.card.title)
-      .toBe("【移送通知】遂宁某小区项目欠薪案");
+    expect(zhang.person.messages[0].message.card.title).toBe(
+      "【移送通知】遂宁某小区项目欠薪案",
+    );
     expect(zhang.group.name).toContain("联动机制群");
   });
 
@@ -115,7 +116,10 @@ describe("clicking a card button", () => {
 
     const res = await web.call("POST", "/sim/api/click", {
       cookie: zhang.cookie,
-      json: { cardKey: `referral:${id}:unit:${housing!.id}`, action: "referral.sign" },
+      json: {
+        cardKey: `referral:${id}:unit:${housing!.id}`,
+        action: "referral.sign",
+      },
     });
 
     expect(res.status).toBe(200);
@@ -132,7 +136,10 @@ describe("clicking a card button", () => {
 
     const res = await web.call("POST", "/sim/api/click", {
       cookie: zheng.cookie,
-      json: { cardKey: `referral:${id}:unit:${housing!.id}`, action: "referral.sign" },
+      json: {
+        cardKey: `referral:${id}:unit:${housing!.id}`,
+        action: "referral.sign",
+      },
     });
 
     expect(res.status).toBe(403);
@@ -171,6 +178,32 @@ describe("typing to the bot", () => {
   });
 });
 
+describe("the simulated time, guarded", () => {
+  it("will not go back before the last recorded action", async () => {
+    await refer();
+    const { cookie } = await web.signIn("王建国");
+    const res = await web.call("POST", "/sim/api/clock", {
+      cookie,
+      json: { instant: "2026-10-08T10:00" },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe("clock_before_records");
+    expect(res.body.error.message).toContain("2026-10-09 10:00");
+  });
+
+  it("explains office hours when messages are held", async () => {
+    const { cookie } = await web.signIn("王建国");
+    expect((await state("王建国")).clock.officeNote).toBeNull();
+    await web.call("POST", "/sim/api/clock", {
+      cookie,
+      json: { instant: "2026-10-10T19:00" },
+    });
+    expect((await state("王建国")).clock.officeNote).toContain(
+      "将于 2026-10-12 08:30 送达",
+    );
+  });
+});
+
 describe("the simulated time", () => {
   it("moves the bot's clock", async () => {
     const { cookie } = await web.signIn("王建国");
@@ -194,8 +227,9 @@ describe("the simulated time", () => {
     });
 
     expect(res.status).toBe(422);
-    expect(res.body.error.issues[0].message)
-      .toBe("模拟时间：请填写日期和时间，如 2026-10-09T10:00");
+    expect(res.body.error.issues[0].message).toBe(
+      "模拟时间：请填写日期和时间，如 2026-10-09T10:00",
+    );
   });
 
   it("delivers held messages when the delivery job runs", async () => {

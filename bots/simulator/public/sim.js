@@ -139,12 +139,47 @@
       return drawCard(message.card, live);
     }
     if (message.type === "markdown") {
-      var md = el("div", "text");
-      md.appendChild(el("strong", null, message.title));
-      md.appendChild(el("p", null, message.text));
-      return md;
+      return drawMarkdown(message);
     }
     return el("p", "text", message.text);
+  }
+
+  // The little markdown the bot writes: headings, **bold**, list lines,
+  // quotes. Built with DOM calls: text never becomes markup.
+  function drawInline(parent, line) {
+    line.split(/(\*\*[^*]+\*\*)/).forEach(function (part) {
+      if (/^\*\*[^*]+\*\*$/.test(part)) {
+        parent.appendChild(el("strong", null, part.slice(2, -2)));
+      } else if (part) {
+        parent.appendChild(document.createTextNode(part));
+      }
+    });
+  }
+
+  function drawMarkdown(message) {
+    var box = el("div", "text markdown");
+    var lines = message.text.split("\n");
+    var first = (lines[0] || "").replace(/[#*>\s]/g, "");
+    if (first.indexOf(message.title.replace(/\s/g, "")) === -1) {
+      box.appendChild(el("strong", "md-title", message.title));
+    }
+    lines.forEach(function (line) {
+      var heading = /^#{1,6}\s+(.*)$/.exec(line);
+      var quote = /^>\s?(.*)$/.exec(line);
+      var node;
+      if (heading) {
+        node = el("div", "md-heading");
+        drawInline(node, heading[1]);
+      } else if (quote) {
+        node = el("div", "md-quote");
+        drawInline(node, quote[1]);
+      } else {
+        node = el("div", line.trim() ? "md-line" : "md-gap");
+        drawInline(node, line);
+      }
+      box.appendChild(node);
+    });
+    return box;
   }
 
   function drawInbox(list, inbox) {
@@ -182,6 +217,9 @@
       document.body.scrollHeight - 40;
     lastDrawn = signature;
     document.getElementById("clock-now").textContent = state.clock.now;
+    var officeNote = document.getElementById("office-note");
+    officeNote.textContent = state.clock.officeNote || "";
+    officeNote.hidden = !state.clock.officeNote;
     var input = document.getElementById("clock-input");
     if (input && document.activeElement !== input) {
       input.value = state.clock.value;
@@ -229,6 +267,7 @@
       return;
     }
     input.disabled = true;
+    showTab("person");
     post("/sim/api/say", { text: text }).then(function () {
       input.value = "";
     }, function (error) {
