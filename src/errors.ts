@@ -32,7 +32,7 @@ export class ValidationError extends AppError {
 }
 
 export const notFound = (what: string) =>
-  new AppError("not_found", `${what}不存在或已被删除。`, 404);
+  new AppError("not_found", `${what}不存在，请核对链接或编号。`, 404);
 
 export const forbidden = (why: string) => new AppError("forbidden", why, 403);
 
