@@ -17,6 +17,7 @@ import { AppError, forbidden, unknownPerson } from "../../src/errors.js";
 import {
   dateOf,
   formatInstant,
+  isValidDate,
   ManualClock,
   parseInstant,
   timeOf,
@@ -67,9 +68,10 @@ const clockInput = z.object({
   instant: z
     .string({ error: "请填写日期和时间" })
     .regex(
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/,
+      /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/,
       "请填写日期和时间，如 2026-10-09T10:00",
-    ),
+    )
+    .refine((v) => isValidDate(v.slice(0, 10)), "没有这一天，请核对日期"),
 });
 
 const labels = {
@@ -188,12 +190,24 @@ function simulatorRoutes(): Router<WebState> {
       );
     }
     const { instant } = parse(clockInput, ctx.state.body, labels);
+    const cal = await ctx.state.bot.ctx.calendars.get();
+    const years = cal.coveredYears();
+    const [first, last] = [years[0], years[years.length - 1] + 1];
+    const year = Number(instant.slice(0, 4));
+    if (year < first || year > last) {
+      throw new AppError(
+        "clock_out_of_range",
+        `模拟时间：请选择 ${first} 年至 ${last} 年之间的时间（日历只能计算这些年份）。`,
+        422,
+        "instant",
+      );
+    }
     const target = parseInstant(instant);
-    const last = await lastActionAt(ctx.state.bot);
-    if (last !== undefined && target < last) {
+    const lastAction = await lastActionAt(ctx.state.bot);
+    if (lastAction !== undefined && target < lastAction) {
       throw new AppError(
         "clock_before_records",
-        `模拟时间：不能早于最近一次办理的时间 ${formatInstant(last)}，` +
+        `模拟时间：不能早于最近一次办理的时间 ${formatInstant(lastAction)}，` +
           "否则记录的先后顺序会混乱。",
         422,
         "instant",

@@ -37,6 +37,10 @@ export interface WorkdayCount {
   unknownDays: IsoDate[];
 }
 
+/** The years the calendar will count in at all. */
+export const MIN_YEAR = 2000;
+export const MAX_YEAR = 2100;
+
 type Table = Record<string, string>;
 const packageHolidays = (chineseDays as { holidays: Table }).holidays;
 const packageWorkdays = (chineseDays as { workdays: Table }).workdays;
@@ -70,6 +74,12 @@ export class Calendar {
   }
 
   day(date: IsoDate): DayInfo {
+    const year = yearOf(date);
+    // A date far outside any schedule is a bug or an attack, and a count
+    // walking towards it would never end: stop it here.
+    if (!(year >= MIN_YEAR && year <= MAX_YEAR)) {
+      throw new RangeError(`date outside the calendar's range: ${date}`);
+    }
     const known = this.hasData(date);
     const override = this.overrides.get(date);
     if (override) {

@@ -191,6 +191,26 @@ describe("the simulated time, guarded", () => {
     expect(res.body.error.message).toContain("2026-10-09 10:00");
   });
 
+  it("refuses impossible and far-off times with a reason", async () => {
+    const { cookie } = await web.signIn("王建国");
+    const cases: [string, string][] = [
+      ["2026-13-01T10:00", "没有这一天"],
+      ["2026-02-30T10:00", "没有这一天"],
+      ["2026-12-04T23:60", "如 2026-10-09T10:00"],
+      ["9999-12-31T10:00", "2004 年至 2027 年"],
+      ["1999-01-04T10:00", "2004 年至 2027 年"],
+    ];
+    for (const [instant, words] of cases) {
+      const res = await web.call("POST", "/sim/api/clock", {
+        cookie,
+        json: { instant },
+      });
+      expect(res.status, instant).toBe(422);
+      expect(res.body.error.message).toContain(words);
+    }
+    expect((await web.call("GET", "/healthz")).status).toBe(200);
+  });
+
   it("explains office hours when messages are held", async () => {
     const { cookie } = await web.signIn("王建国");
     expect((await state("王建国")).clock.officeNote).toBeNull();
