@@ -2,12 +2,14 @@
  * Exactly-once handling of user actions. A click, a command or a form
  * submission carries a key; the first arrival is handled and its answer
  * stored in the same transaction, a repeat gets the stored answer and
- * changes nothing. If handling fails, nothing is stored and the user may
- * try again.
+ * changes nothing. Callers scope keys to the person and the case; a key
+ * used again with other content is refused. If handling fails, nothing
+ * is stored and the user may try again.
  */
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/index.js";
 import type { AppContext } from "./context.js";
+import { conflict } from "./errors.js";
 
 export async function once<T extends object>(
   ctx: AppContext,
@@ -23,17 +25,26 @@ export async function once<T extends object>(
       return handle(q);
     }
     const now = ctx.clock.now();
+    const body = JSON.stringify(payload ?? null);
     const first = await store.insertIfAbsent(q, inboundEvents, {
       dedupeKey: key,
       channel,
-      payload: JSON.stringify(payload ?? null),
+      payload: body,
       receivedAt: now,
     });
     if (!first) {
       const [event] = await q
-        .select({ result: inboundEvents.result })
+        .select()
         .from(inboundEvents)
         .where(eq(inboundEvents.dedupeKey, key));
+      // A repeat carries the same content; other content under a used key
+      // is a new submission that must not pass for the old one.
+      if (event && event.payload !== body) {
+        throw conflict(
+          "submission_reused",
+          "这份表单已经提交过，内容却不同。请刷新页面，重新填写后再提交。",
+        );
+      }
       return { ...(JSON.parse(event?.result ?? "{}") as T), duplicate: true };
     }
     const result = await handle(q);

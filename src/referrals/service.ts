@@ -89,7 +89,7 @@ export class ReferralService {
       actor,
       "referral.create",
       input.submissionId,
-      raw,
+      input,
       async (s) => {
         const t = this.ctx.store.t;
         const year = yearOf(input.referralDate);
@@ -200,9 +200,9 @@ export class ReferralService {
       raw === undefined ? undefined : parse(receiptInput, raw, receiptLabels);
     return this.step(
       actor,
-      "referral.sign",
+      `referral.sign:${id}`,
       key ?? input?.submissionId,
-      raw,
+      input ?? {},
       async (s) => {
         const view = await loadView(this.ctx, s.q, id);
         const r = view.referral;
@@ -256,9 +256,9 @@ export class ReferralService {
     const input = parse(reasonInput, raw, actionLabels.return);
     return this.step(
       actor,
-      "referral.return",
+      `referral.return:${id}`,
       input.submissionId,
-      raw,
+      input,
       async (s) => {
         const view = await loadView(this.ctx, s.q, id);
         const r = view.referral;
@@ -305,9 +305,9 @@ export class ReferralService {
     const input = parse(resolveReturnInput, raw, actionLabels.resolveReturn);
     return this.step(
       actor,
-      "referral.resolve_return",
+      `referral.resolve_return:${id}`,
       input.submissionId,
-      raw,
+      input,
       async (s) => {
         const view = await loadView(this.ctx, s.q, id);
         const r = view.referral;
@@ -388,9 +388,9 @@ export class ReferralService {
     const input = parse(passDownInput, raw, actionLabels.passDown);
     return this.step(
       actor,
-      "referral.pass_down",
+      `referral.pass_down:${id}`,
       input.submissionId,
-      raw,
+      input,
       async (s) => {
         const view = await loadView(this.ctx, s.q, id);
         const r = view.referral;
@@ -460,9 +460,9 @@ export class ReferralService {
     const input = parse(extensionInput, raw, actionLabels.extension);
     return this.step(
       actor,
-      "referral.request_extension",
+      `referral.request_extension:${id}`,
       input.submissionId,
-      raw,
+      input,
       async (s) => {
         const view = await loadView(this.ctx, s.q, id);
         const r = view.referral;
@@ -515,7 +515,7 @@ export class ReferralService {
   ) {
     return this.step(
       actor,
-      "referral.decide_extension",
+      `referral.decide_extension:${id}`,
       key,
       { approve },
       async (s) => {
@@ -573,7 +573,7 @@ export class ReferralService {
 
   /** One tap from the referring (or supervising) unit; once a day. */
   async urge(actor: Acting, id: number, key?: string): Promise<Outcome> {
-    return this.step(actor, "referral.urge", key, {}, async (s) => {
+    return this.step(actor, `referral.urge:${id}`, key, {}, async (s) => {
       const view = await loadView(this.ctx, s.q, id);
       const r = view.referral;
       if (!mayUrge(actor.person, view)) {
@@ -636,9 +636,9 @@ export class ReferralService {
 
     return this.step(
       actor,
-      "referral.feedback",
+      `referral.feedback:${id}`,
       input.submissionId,
-      raw,
+      input,
       async (s) => {
         const view = await loadView(this.ctx, s.q, id);
         const r = view.referral;
@@ -698,7 +698,7 @@ export class ReferralService {
       ? undefined
       : parse(reasonInput, decision.raw, actionLabels.sendBack);
     const key = decision.accept ? decision.key : reason?.submissionId;
-    return this.step(actor, "referral.review", key, decision, async (s) => {
+    return this.step(actor, `referral.review:${id}`, key, reason ?? {}, async (s) => {
       const view = await loadView(this.ctx, s.q, id);
       const r = view.referral;
       requireReferrer(actor.person, view, "审核反馈");

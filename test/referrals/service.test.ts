@@ -173,6 +173,34 @@ describe.each(engines())("referral lifecycle on $name", (engine) => {
     expect(await count(bot.ctx.store, "referrals")).toBe(1);
   });
 
+  it("ties a submission to its case and its content", async () => {
+    const a = await bot.referrals.create(wang, referral(housing));
+    const b = await bot.referrals.create(wang, referral(housing));
+    const key = { submissionId: "same-key-001" };
+
+    await bot.referrals.returnToSender(zhang, a.referralId, {
+      ...key,
+      reason: "甲",
+    });
+    // The same key on another case is a new action, not a repeat.
+    const other = await bot.referrals.returnToSender(zhang, b.referralId, {
+      ...key,
+      reason: "甲",
+    });
+    expect(other.duplicate).toBeUndefined();
+    expect((await referralRow(b.referralId)).status).toBe("returned");
+
+    const input = referral(housing, { ...key, caseName: "乙案" });
+    const first = await bot.referrals.create(wang, input);
+    expect((await bot.referrals.create(wang, input)).duplicate).toBe(true);
+    const changed = await rejection(
+      bot.referrals.create(wang, { ...input, caseName: "丙案" }),
+    );
+    expect(changed.code).toBe("submission_reused");
+    expect((await referralRow(first.referralId)).caseName).toBe("乙案");
+    expect(await count(bot.ctx.store, "referrals")).toBe(3);
+  });
+
   it("lets one liaison sign, shows it on every liaison's card, refuses other units", async () => {
     const { referralId } = await bot.referrals.create(wang, referral(housing));
     await bot.deliverNow();
