@@ -276,7 +276,7 @@ export const extensionRequests = sqliteTable(
     reason: short("reason", 500).notNull(),
     requestedBy: integer("requested_by").notNull(),
     requestedAt: instant("requested_at").notNull(),
-    /** "pending", "approved" or "refused". */
+    /** "pending", "approved", "refused" or "withdrawn" (feedback came first). */
     status: short("status", 16).notNull(),
     decidedBy: integer("decided_by"),
     decidedAt: instant("decided_at"),

@@ -4,7 +4,7 @@
  * who may do it, changes the referral under its version, writes the audit
  * entry and queues its messages in one transaction.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/index.js";
 import { audit, type ChannelName } from "../audit.js";
 import type { AppContext } from "../context.js";
@@ -211,13 +211,17 @@ export class ReferralService {
           const receipt = view.receipts.find(
             (x) => x.unitId === actor.person.unit.id,
           );
+          if (!receipt) {
+            throw conflict(
+              "wrong_status",
+              `该案件当前状态为“${statusText(r.status)}”，不能签收。`,
+            );
+          }
           throw conflict(
             "already_signed",
-            !receipt
-              ? `该案件当前状态为“${statusText(r.status)}”，不能签收。`
-              : receipt.signedBy === actor.person.id
-                ? `您已于 ${formatInstant(receipt.signedAt)} 签收该案件，无需重复签收。`
-                : `该案件已由${receipt.signerName}签收，无需重复签收。`,
+            receipt.signedBy === actor.person.id
+              ? `您已于 ${formatInstant(receipt.signedAt)} 签收该案件，无需重复签收。`
+              : `该案件已由${receipt.signerName}签收，无需重复签收。`,
           );
         }
         const handover = await this.handover(s.q, view);
@@ -626,11 +630,11 @@ export class ReferralService {
     raw: unknown,
   ): Promise<Outcome> {
     const t = this.ctx.store.t;
-    const [row] = await this.ctx.store.db
-      .select({ kind: t.referrals.kind })
-      .from(t.referrals)
-      .where(eq(t.referrals.id, id));
-    const kind = (row?.kind ?? "source") as ReferralKind;
+    // Who may feed back is checked before the form is: the form's fields
+    // would tell a stranger what kind of case this is.
+    const before = await loadView(this.ctx, this.ctx.store.db, id);
+    requireHandler(actor.person, before, "反馈");
+    const kind = before.referral.kind as ReferralKind;
     const schema = kind === "crime" ? crimeFeedbackInput : sourceFeedbackInput;
     const input = parse(schema, raw, feedbackLabels(kind));
 
@@ -653,6 +657,16 @@ export class ReferralService {
         }
         const { submissionId: _, ...data } = input;
         await this.save(s, r, { status: "feedback_submitted" });
+        // Feedback given: a deadline extension asked for earlier is moot.
+        await s.q
+          .update(t.extensionRequests)
+          .set({ status: "withdrawn", decidedAt: s.now })
+          .where(
+            and(
+              eq(t.extensionRequests.referralId, id),
+              eq(t.extensionRequests.status, "pending"),
+            ),
+          );
         await this.ctx.store.insert(s.q, t.feedbacks, {
           referralId: id,
           unitId: r.handlingUnitId,
@@ -698,53 +712,64 @@ export class ReferralService {
       ? undefined
       : parse(reasonInput, decision.raw, actionLabels.sendBack);
     const key = decision.accept ? decision.key : reason?.submissionId;
-    return this.step(actor, `referral.review:${id}`, key, reason ?? {}, async (s) => {
-      const view = await loadView(this.ctx, s.q, id);
-      const r = view.referral;
-      requireReferrer(actor.person, view, "审核反馈");
-      if (r.status !== "feedback_submitted" || !view.feedback) {
-        throw conflict(
-          "no_feedback",
-          r.status === "closed" ? "该案件已办结。" : "该案件没有待审核的反馈。",
+    return this.step(
+      actor,
+      `referral.review:${id}`,
+      key,
+      reason ?? {},
+      async (s) => {
+        const view = await loadView(this.ctx, s.q, id);
+        const r = view.referral;
+        requireReferrer(actor.person, view, "审核反馈");
+        if (r.status !== "feedback_submitted" || !view.feedback) {
+          throw conflict(
+            "no_feedback",
+            r.status === "closed"
+              ? "该案件已办结。"
+              : "该案件没有待审核的反馈。",
+          );
+        }
+        await this.save(
+          s,
+          r,
+          reason
+            ? { status: "in_progress" }
+            : { status: "closed", closedAt: s.now },
         );
-      }
-      await this.save(
-        s,
-        r,
-        reason
-          ? { status: "in_progress" }
-          : { status: "closed", closedAt: s.now },
-      );
-      const t = this.ctx.store.t;
-      await s.q
-        .update(t.feedbacks)
-        .set({
-          status: reason ? "sent_back" : "accepted",
-          reviewReason: reason?.reason ?? null,
-          reviewedBy: actor.person.id,
-          reviewedAt: s.now,
-        })
-        .where(eq(t.feedbacks.id, view.feedback.id));
+        const t = this.ctx.store.t;
+        await s.q
+          .update(t.feedbacks)
+          .set({
+            status: reason ? "sent_back" : "accepted",
+            reviewReason: reason?.reason ?? null,
+            reviewedBy: actor.person.id,
+            reviewedAt: s.now,
+          })
+          .where(eq(t.feedbacks.id, view.feedback.id));
 
-      const liaisons = await this.messages.liaisonIds(r.handlingUnitId);
-      if (reason) {
-        await this.ctx.clocks.reopen(s.q, view.feedbackClock!);
-        await this.audit(s, actor, id, "referral.send_back", {
-          reason: reason.reason,
-        });
+        const liaisons = await this.messages.liaisonIds(r.handlingUnitId);
+        if (reason) {
+          await this.ctx.clocks.reopen(s.q, view.feedbackClock!);
+          await this.audit(s, actor, id, "referral.send_back", {
+            reason: reason.reason,
+          });
+          await this.messages.afterChange(s, id, {
+            to: liaisons,
+            text: `${view.referringUnit.shortName}退回了 ${r.number} 的反馈，要求补充：${clause(reason.reason)}。`,
+          });
+          return {
+            referralId: id,
+            message: "已退回补充，承办单位需重新反馈。",
+          };
+        }
+        await this.audit(s, actor, id, "referral.close", {});
         await this.messages.afterChange(s, id, {
           to: liaisons,
-          text: `${view.referringUnit.shortName}退回了 ${r.number} 的反馈，要求补充：${clause(reason.reason)}。`,
+          text: `${view.referringUnit.shortName}已采纳 ${r.number}（${r.caseName}）的反馈，案件办结。`,
         });
-        return { referralId: id, message: "已退回补充，承办单位需重新反馈。" };
-      }
-      await this.audit(s, actor, id, "referral.close", {});
-      await this.messages.afterChange(s, id, {
-        to: liaisons,
-        text: `${view.referringUnit.shortName}已采纳 ${r.number}（${r.caseName}）的反馈，案件办结。`,
-      });
-      return { referralId: id, message: `已采纳反馈，${r.number} 办结。` };
-    });
+        return { referralId: id, message: `已采纳反馈，${r.number} 办结。` };
+      },
+    );
   }
 
   // -- shared steps ---------------------------------------------------
@@ -829,7 +854,9 @@ export class ReferralService {
       const [pass] = await q
         .select()
         .from(t.passDowns)
-        .where(eq(t.passDowns.referralId, view.referral.id));
+        .where(eq(t.passDowns.referralId, view.referral.id))
+        .orderBy(desc(t.passDowns.id))
+        .limit(1);
       const by = pass ? await this.ctx.directory.person(pass.by) : undefined;
       if (pass && by) {
         return { by: by.name, date: dateOf(pass.at) };

@@ -411,6 +411,37 @@ describe.each(engines())("referral lifecycle on $name", (engine) => {
     expect((await feedbackClock(referralId)).dueDate).toBe("2026-11-23");
   });
 
+  it("withdraws a pending extension when feedback comes first", async () => {
+    const { referralId } = await bot.referrals.create(wang, referral(housing));
+    await bot.referrals.sign(zhang, referralId);
+    await bot.referrals.requestExtension(zhang, referralId, {
+      workdays: "10",
+      reason: "需调取银行流水",
+    });
+    await bot.referrals.submitFeedback(zhang, referralId, {
+      handlerContact: "张伟",
+      handlerPhone: "13800000003",
+      summary: "已办结",
+      recoveredWorkers: "1",
+      recoveredAmount: "100",
+    });
+
+    const late = await rejection(
+      bot.referrals.decideExtension(wang, referralId, true),
+    );
+    expect(late.code).toBe("no_extension");
+    expect((await feedbackClock(referralId)).extensionDays).toBe(0);
+  });
+
+  it("checks who may feed back before reading the form", async () => {
+    const { referralId } = await bot.referrals.create(wang, referral(housing));
+    const stranger = await demo(bot, "郑涛");
+    const refused = await rejection(
+      bot.referrals.submitFeedback(stranger, referralId, {}),
+    );
+    expect(refused.code).toBe("forbidden");
+  });
+
   it("urges once a day", async () => {
     const { referralId } = await bot.referrals.create(wang, referral(housing));
     await bot.referrals.urge(wang, referralId);

@@ -237,6 +237,7 @@ function extensions(details: Details): SafeHtml {
     pending: "待审批",
     approved: "已同意",
     refused: "未同意",
+    withdrawn: "已提交反馈，申请自动撤回",
   };
   const decided = (x: Details["extensions"][number]) =>
     x.decidedAt
