@@ -48,7 +48,13 @@ export const JOB_LABELS: Record<JobName, string> = {
 const INBOX_LIMIT = 200;
 
 const loginInput = z.object({
-  personId: z.coerce.number({ error: "请选择身份" }).int().positive(),
+  personId: z.preprocess(
+    (v) => (typeof v === "number" ? String(v) : v),
+    z
+      .string({ error: "请选择身份" })
+      .regex(/^[1-9]\d{0,9}$/, "请选择身份")
+      .transform(Number),
+  ),
 });
 
 const clickInput = z.object({

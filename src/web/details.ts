@@ -5,6 +5,7 @@
  */
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { audit as appendAudit } from "../audit.js";
+import { canDecide } from "../referrals/permissions.js";
 import type { Bot } from "../boot.js";
 import { explainClock } from "../clocks/engine.js";
 import type { ReferralKind } from "../referrals/input.js";
@@ -33,7 +34,11 @@ export async function loadDetails(bot: Bot, person: Person, id: number) {
   const t = store.t;
   const view = await loadView(bot.ctx, store.db, id);
   assertCanView(person, view);
-  if (!involvedUnitIds(view).includes(person.unit.id)) {
+  // An administrator reading a case is logged unless they also act for a
+  // unit the case involves (then it is their own work).
+  const ownWork =
+    involvedUnitIds(view).includes(person.unit.id) && canDecide(person);
+  if (person.roles.has("admin") && !ownWork) {
     // Spec section 5: an administrator's read of personal data is logged,
     // in the trail an accountability review reads.
     await store.tx((q) =>

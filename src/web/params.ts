@@ -2,11 +2,20 @@
 import type { Context } from "koa";
 import { notFound } from "../errors.js";
 
-/** The `:id` of a referral route; anything but a positive id is a 404. */
-export function referralId(ctx: Context): number {
-  const id = Number((ctx.params as { id?: string }).id);
-  if (!Number.isSafeInteger(id) || id < 1) {
-    throw notFound("该移送案件");
+/**
+ * A plain decimal id from the route ("12", not "1e1", "0x0c" or "12.0");
+ * anything else is a 404 for `what`.
+ */
+export function routeId(ctx: Context, what: string): number {
+  const raw = (ctx.params as { id?: string }).id ?? "";
+  const id = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(id)) {
+    throw notFound(what);
   }
   return id;
+}
+
+/** The `:id` of a referral route. */
+export function referralId(ctx: Context): number {
+  return routeId(ctx, "该移送案件");
 }

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startWeb, type Running } from "./server.js";
+import { referralBody, startWeb, type Running } from "./server.js";
 
 let web: Running;
 
@@ -17,12 +17,16 @@ async function undeliverable(): Promise<number> {
   const { bot } = web;
   const now = bot.ctx.clock.now();
   await bot.ctx.store.tx((q) =>
-    bot.ctx.outbox.enqueue(q, {
-      dedupeKey: "test:nobody",
-      target: { type: "person", id: 987_654 },
-      body: { type: "text", text: "测试" },
-      notBefore: now,
-    }, now),
+    bot.ctx.outbox.enqueue(
+      q,
+      {
+        dedupeKey: "test:nobody",
+        target: { type: "person", id: 987_654 },
+        body: { type: "text", text: "测试" },
+        notBefore: now,
+      },
+      now,
+    ),
   );
   await bot.deliverNow();
   const { outbox } = bot.ctx.store.t;
@@ -38,11 +42,17 @@ describe("the administrator's page", () => {
     const id = await undeliverable();
     const admin = await web.signIn("系统管理员");
 
-    const res = await web.call("GET", "/api/admin/overview", { cookie: admin.cookie });
+    const res = await web.call("GET", "/api/admin/overview", {
+      cookie: admin.cookie,
+    });
 
     expect(res.status).toBe(200);
     expect(res.body.failed).toEqual([
-      expect.objectContaining({ id, kind: "text", reason: expect.stringContaining("not bound") }),
+      expect.objectContaining({
+        id,
+        kind: "text",
+        reason: expect.stringContaining("not bound"),
+      }),
     ]);
     expect(res.body.calendarYears).toContain(2026);
     const page = await web.call("GET", "/admin", { cookie: admin.cookie });
@@ -61,7 +71,10 @@ describe("the administrator's page", () => {
     expect(res.status).toBe(200);
     const { auditLog } = web.bot.ctx.store.t;
     const trail = await web.bot.ctx.store.db.select().from(auditLog);
-    expect(trail.at(-1)).toMatchObject({ action: "outbox.retry", subjectId: id });
+    expect(trail.at(-1)).toMatchObject({
+      action: "outbox.retry",
+      subjectId: id,
+    });
     const again = await web.call("POST", `/api/admin/outbox/${id}/retry`, {
       cookie: admin.cookie,
       json: {},
@@ -80,5 +93,38 @@ describe("the administrator's page", () => {
       json: {},
     });
     expect(retry.status).toBe(403);
+  });
+});
+
+describe("ids in routes", () => {
+  it("takes only plain decimal ids", async () => {
+    const { cookie } = await web.signIn("王建国");
+    for (const id of ["1e1", "0x1", "01", "1.0", "%201", "-1"]) {
+      const res = await web.call("GET", `/api/referrals/${id}`, { cookie });
+      expect(res.status, id).toBe(404);
+    }
+    const login = await web.call("POST", "/sim/login", {
+      json: { personId: "0x0d" },
+    });
+    expect(login.status).toBe(422);
+  });
+});
+
+describe("an administrator reading cases", () => {
+  it("is recorded even for a case of the administrator's own unit", async () => {
+    const wang = await web.signIn("王建国");
+    const created = await web.call("POST", "/api/referrals", {
+      cookie: wang.cookie,
+      json: await referralBody(web.bot),
+    });
+    const admin = await web.signIn("系统管理员");
+
+    await web.call("GET", `/referrals/${created.body.referralId}`, {
+      cookie: admin.cookie,
+    });
+
+    const { auditLog } = web.bot.ctx.store.t;
+    const trail = await web.bot.ctx.store.db.select().from(auditLog);
+    expect(trail.map((e) => e.action)).toContain("referral.admin_read");
   });
 });

@@ -7,6 +7,7 @@ import { Router } from "@koa/router";
 import { adminOverview, requireAdmin, retryMessage } from "../../admin/overview.js";
 import { formatInstant } from "../../time.js";
 import { html } from "../html.js";
+import { routeId } from "../params.js";
 import { requirePerson } from "../session.js";
 import type { WebState } from "../state.js";
 import { apiForm } from "./form-kit.js";
@@ -32,7 +33,7 @@ export function adminRoutes(): Router<WebState> {
 
   router.post("/api/admin/outbox/:id/retry", async (ctx) => {
     const person = await requirePerson(ctx);
-    await retryMessage(ctx.state.bot.ctx, person, Number(ctx.params.id) || 0);
+    await retryMessage(ctx.state.bot.ctx, person, routeId(ctx, "该消息"));
     await ctx.state.bot.deliverNow();
     ctx.body = { message: "已重新投递。" };
   });
