@@ -11,21 +11,33 @@ z.config(z.locales.zhCN());
 const blankToUndefined = (v: unknown) =>
   typeof v === "string" && v.trim() === "" ? undefined : v;
 
+/**
+ * Control characters, zero-width and direction marks: invisible in a
+ * card, they can blank out a name or make it display as another.
+ */
+const INVISIBLE =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/gu;
+
+/** Half of a character pair: not text, and MySQL's utf8mb4 refuses it. */
+const LONE_SURROGATE =
+  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function cleanText(v: unknown): unknown {
+  return typeof v === "string" ? v.replace(INVISIBLE, "").trim() : v;
+}
+
+const text = (max: number) =>
+  z
+    .string({ error: "请填写文字" })
+    .max(max, `不能超过 ${max} 个字`)
+    .refine((s) => !LONE_SURROGATE.test(s), "含有无法识别的字符，请重新输入");
+
 /** Text that must be filled in, trimmed. */
 export const requiredText = (max: number) =>
-  z.preprocess(
-    (v) => (typeof v === "string" ? v.trim() : v),
-    z
-      .string({ error: "请填写" })
-      .min(1, "请填写")
-      .max(max, `不能超过 ${max} 个字`),
-  );
+  z.preprocess(cleanText, text(max).min(1, "请填写"));
 
 export const optionalText = (max: number) =>
-  z.preprocess(
-    (v) => (typeof v === "string" ? v.trim() : (v ?? "")),
-    z.string().max(max, `不能超过 ${max} 个字`),
-  );
+  z.preprocess((v) => cleanText(v ?? ""), text(max));
 
 /** A whole number typed into a form ("12", "-3" or 12). */
 export const wholeNumber = (min: number, max: number) =>
@@ -127,6 +139,13 @@ export function parse<T extends z.ZodType>(
   const issues = [];
   for (const issue of result.error.issues) {
     const field = issue.path.join(".") || "_";
+    if (field === "_") {
+      issues.push({
+        field,
+        message: "提交的内容格式不对，应为由各字段组成的表单",
+      });
+      break;
+    }
     if (seen.has(field)) {
       continue;
     }

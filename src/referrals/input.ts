@@ -145,16 +145,29 @@ export const sourceFeedbackInput = z.object({
 });
 
 /** Lower half of attachment 3. */
-export const crimeFeedbackInput = z.object({
-  ...feedbackCommon,
-  caseOpened: yesNo,
-  arrestApproved: yesNo,
-  prosecuted: yesNo,
-  closedDate: z.preprocess(
-    (v) => (v === "" || v === null ? undefined : v),
-    isoDate.optional(),
-  ),
-});
+export const crimeFeedbackInput = z
+  .object({
+    ...feedbackCommon,
+    caseOpened: yesNo,
+    arrestApproved: yesNo,
+    prosecuted: yesNo,
+    closedDate: z.preprocess(
+      (v) => (v === "" || v === null ? undefined : v),
+      isoDate.optional(),
+    ),
+  })
+  .superRefine((f, ctx) => {
+    // Arrest and prosecution follow a case being opened.
+    for (const field of ["arrestApproved", "prosecuted"] as const) {
+      if (f[field] && !f.caseOpened) {
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: "未立案的案件不能选“是”，请核对是否立案",
+        });
+      }
+    }
+  });
 
 export type SourceFeedback = z.infer<typeof sourceFeedbackInput>;
 export type CrimeFeedback = z.infer<typeof crimeFeedbackInput>;
