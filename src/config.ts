@@ -89,7 +89,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const realPlatform = false; // the WeCom and DingTalk channels add theirs here
   const simulator =
-    e.SIMULATOR === "on" || (e.SIMULATOR === "auto" && !realPlatform);
+    e.SIMULATOR === "on" ||
+    (e.SIMULATOR === "auto" && !realPlatform && e.NODE_ENV !== "production");
+  if (e.SIMULATOR === "auto" && !realPlatform && !simulator) {
+    // The simulator signs anyone in without a password: production gets it
+    // only when asked for by name.
+    throw new ConfigError(
+      "configuration: no chat platform is configured; for a local trial " +
+        "set SIMULATOR=on (never on a network others can reach)",
+    );
+  }
   if (realPlatform && !e.SESSION_SECRET) {
     throw new ConfigError(
       "configuration: SESSION_SECRET is required when a chat platform is configured",

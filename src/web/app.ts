@@ -11,7 +11,11 @@ import { bodyReader } from "./body.js";
 import { errorHandler } from "./errors.js";
 import { adminRoutes } from "./pages/admin.js";
 import { pageRoutes } from "./pages/routes.js";
-import { sameOriginWrites, securityHeaders } from "./security.js";
+import {
+  knownHostsOnly,
+  sameOriginWrites,
+  securityHeaders,
+} from "./security.js";
 import { Sessions } from "./session.js";
 import type { WebState } from "./state.js";
 import { staticFiles } from "./static.js";
@@ -28,10 +32,13 @@ export function createWebApp(bot: Bot): Koa<WebState> {
     await next();
   });
   app.use(securityHeaders());
-  app.use(staticFiles("/static", new URL("./public/", import.meta.url), [
-    "app.css",
-    "form.js",
-  ]));
+  app.use(knownHostsOnly(bot.ctx.config.publicUrl));
+  app.use(
+    staticFiles("/static", new URL("./public/", import.meta.url), [
+      "app.css",
+      "form.js",
+    ]),
+  );
 
   app.use(async (ctx, next) => {
     if (ctx.path === "/healthz") {

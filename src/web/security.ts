@@ -43,7 +43,10 @@ export function sameOriginWrites(): Middleware {
       const site = ctx.get("sec-fetch-site");
       const origin = ctx.get("origin");
       const foreignSite = site === "cross-site" || site === "same-site";
-      const foreignOrigin = !site && origin !== "" && origin !== "null" &&
+      const foreignOrigin =
+        !site &&
+        origin !== "" &&
+        origin !== "null" &&
         hostOf(origin) !== ctx.host;
       if (foreignSite || foreignOrigin) {
         throw new AppError(
@@ -63,4 +66,32 @@ function hostOf(origin: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Answers only requests addressed to this service by name: PUBLIC_URL's
+ * host, or the local machine. A page on another site that points its own
+ * name at our address (DNS rebinding) gets nothing.
+ */
+export function knownHostsOnly(publicUrl: string): Middleware {
+  const allowed = new Set([
+    new URL(publicUrl).hostname,
+    "localhost",
+    "127.0.0.1",
+    "[::1]",
+  ]);
+  return async (ctx, next) => {
+    if (!allowed.has(ctx.hostname) && !allowed.has(`[${ctx.hostname}]`)) {
+      ctx.state.bot.ctx.log.warn(
+        { code: "unknown_host", host: ctx.hostname },
+        "web: request for a host that is not PUBLIC_URL's; check PUBLIC_URL",
+      );
+      throw new AppError(
+        "unknown_host",
+        "请通过系统配置的地址访问本服务。",
+        421,
+      );
+    }
+    await next();
+  };
 }
