@@ -5,19 +5,12 @@
  * counts with these for a year it has no schedule for, so a provisional
  * deadline already skips 元旦, 春节 and the rest.
  */
-import chineseDays from "chinese-days";
 import { addDays, type IsoDate } from "../time.js";
+import lunarTable from "./lunar-holidays.json" with { type: "json" };
+import type { LunarHolidays } from "./lunar-table.js";
 
-// The package is CommonJS: Node's ESM loader sees only its default export.
-const { getSolarDateFromLunar, getSolarTermDate } = chineseDays;
-
+const LUNAR = lunarTable as Record<string, LunarHolidays | undefined>;
 const cache = new Map<number, Map<IsoDate, string>>();
-
-function lunar(year: number, month: number, day: number): IsoDate {
-  const mm = String(month).padStart(2, "0");
-  const dd = String(day).padStart(2, "0");
-  return getSolarDateFromLunar(`${year}-${mm}-${dd}`).date;
-}
 
 /** The statutory holidays of a year, by date. */
 export function statutoryHolidays(year: number): Map<IsoDate, string> {
@@ -29,18 +22,22 @@ export function statutoryHolidays(year: number): Map<IsoDate, string> {
   const add = (date: IsoDate, name: string) => days.set(date, name);
 
   add(`${year}-01-01`, "元旦");
-  // 春节: New Year's Eve and the first three days of the first month.
-  const newYear = lunar(year, 1, 1);
-  for (let i = -1; i <= 2; i++) {
-    add(addDays(newYear, i), "春节");
-  }
-  add(getSolarTermDate(year, 4, "pure_brightness"), "清明节");
   add(`${year}-05-01`, "劳动节");
   add(`${year}-05-02`, "劳动节");
-  add(lunar(year, 5, 5), "端午节");
-  add(lunar(year, 8, 15), "中秋节");
   for (const day of ["01", "02", "03"]) {
     add(`${year}-10-${day}`, "国庆节");
+  }
+  // The lunar and solar-term holidays come from a table made in Shanghai
+  // time (see lunar-table.ts).
+  const lunar = LUNAR[year];
+  if (lunar) {
+    // 春节: New Year's Eve and the first three days of the first month.
+    for (let i = -1; i <= 2; i++) {
+      add(addDays(lunar.springFestival, i), "春节");
+    }
+    add(lunar.qingming, "清明节");
+    add(lunar.duanwu, "端午节");
+    add(lunar.midAutumn, "中秋节");
   }
 
   cache.set(year, days);
