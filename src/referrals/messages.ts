@@ -54,8 +54,10 @@ export class ReferralMessages {
 
   /** The notice card, once to each liaison of a receiving unit. */
   async sendNotice(s: Step, view: ReferralView, unitId: number) {
-    const card = unitCard(view, unitId, s.cal, this.ctx.links, s.now);
     const notBefore = this.ctx.outbox.officeTime(s.cal, s.now);
+    // Rendered for the moment it will arrive: a notice held overnight
+    // counts its remaining working days from the morning it is read.
+    const card = unitCard(view, unitId, s.cal, this.ctx.links, notBefore);
     for (const personId of await this.liaisonIds(unitId)) {
       await this.ctx.outbox.enqueue(
         s.q,
