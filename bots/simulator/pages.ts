@@ -89,7 +89,8 @@ ${setTime}
 
 <nav class="tabs" role="tablist">
 <button type="button" role="tab" data-tab="person" aria-selected="true">我的消息</button>
-<button type="button" role="tab" data-tab="group" aria-selected="false">联动机制群 <span id="group-count"></span></button>
+<button type="button" role="tab" data-tab="group"
+ aria-selected="false">联动机制群 <span id="group-count"></span></button>
 </nav>
 
 <ol id="inbox-person" class="messages" aria-live="polite"></ol>

@@ -244,7 +244,9 @@ export class ReferralService {
         await this.audit(s, actor, id, "referral.sign", { receipt });
         await this.messages.afterChange(s, id, {
           to: [r.createdBy],
-          text: `${view.handlingUnit.shortName} ${actor.person.name} 已签收 ${r.number}（${r.caseName}）。`,
+          text:
+            `${view.handlingUnit.shortName} ${actor.person.name} ` +
+            `已签收 ${r.number}（${r.caseName}）。`,
         });
         return { referralId: id, message: `已签收 ${r.number}。` };
       },
@@ -445,7 +447,9 @@ export class ReferralService {
         });
         const next = await this.messages.afterChange(s, id, {
           to: [r.createdBy],
-          text: `${view.handlingUnit.shortName}已将 ${r.number}（${r.caseName}）转交${target.shortName}办理并督办。`,
+          text:
+            `${view.handlingUnit.shortName}已将 ${r.number}（${r.caseName}）` +
+            `转交${target.shortName}办理并督办。`,
         });
         await this.messages.sendNotice(s, next, target.id);
         return {
@@ -755,7 +759,9 @@ export class ReferralService {
           });
           await this.messages.afterChange(s, id, {
             to: liaisons,
-            text: `${view.referringUnit.shortName}退回了 ${r.number} 的反馈，要求补充：${clause(reason.reason)}。`,
+            text:
+              `${view.referringUnit.shortName}退回了 ${r.number} 的反馈，` +
+              `要求补充：${clause(reason.reason)}。`,
           });
           return {
             referralId: id,

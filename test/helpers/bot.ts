@@ -55,3 +55,28 @@ export async function count(store: Store, table: keyof Store["t"]) {
   const rows = await store.db.select().from(store.t[table] as never);
   return (rows as unknown[]).length;
 }
+
+/** The upper half of attachment 4, as the form sends it. */
+export function sourceCase(
+  receivingUnitId: number,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    kind: "source",
+    receivingUnitId,
+    caseName: "滨江花园项目欠薪案",
+    cause: "拖欠工程款",
+    complainantName: "张三",
+    companyName: "遂宁某建筑劳务有限公司",
+    headCount: "12",
+    amount: "123456.70",
+    foundDate: "2026-09-25",
+    referralDate: "2026-09-29",
+    contactName: "王建国",
+    contactPhone: "13800000031",
+    fileVolumes: "1",
+    filePages: "35",
+    exhibits: "考勤表复印件",
+    ...extra,
+  };
+}

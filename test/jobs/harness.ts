@@ -13,7 +13,6 @@ import type { Dialect } from "../../db/index.js";
 import { boot, type Bot } from "../../src/boot.js";
 import { loadConfig } from "../../src/config.js";
 import { silentLogger, type Logger } from "../../src/logger.js";
-import type { Acting } from "../../src/referrals/service.js";
 import type { ManualClock } from "../../src/time.js";
 import { admin, dropDatabase, freshName, withDatabase } from "../helpers/db.js";
 
@@ -117,49 +116,7 @@ function mysqlEngine(serverUrl: string): BotEngine & { name: "mysql" } {
   };
 }
 
-/** A demo person acting through the simulator, by name. */
-export async function person(bot: Bot, name: string): Promise<Acting> {
-  const found = (await bot.ctx.directory.demoPeople()).find(
-    (p) => p.name === name,
-  );
-  if (!found) {
-    throw new Error(`no demo person ${name}`);
-  }
-  return { person: found, channel: "sim" };
-}
-
-export async function unitId(bot: Bot, code: string): Promise<number> {
-  const unit = await bot.ctx.directory.unitByCode(code);
-  if (!unit) {
-    throw new Error(`no unit ${code}`);
-  }
-  return unit.id;
-}
-
-/** The upper half of attachment 4, as the form sends it. */
-export function sourceCase(
-  receivingUnitId: number,
-  extra: Record<string, unknown> = {},
-) {
-  return {
-    kind: "source",
-    receivingUnitId,
-    caseName: "滨江花园项目欠薪案",
-    cause: "拖欠工程款",
-    complainantName: "张三",
-    companyName: "遂宁某建筑劳务有限公司",
-    headCount: "12",
-    amount: "123456.70",
-    foundDate: "2026-09-25",
-    referralDate: "2026-09-29",
-    contactName: "王建国",
-    contactPhone: "13800000031",
-    fileVolumes: "1",
-    filePages: "35",
-    exhibits: "考勤表复印件",
-    ...extra,
-  };
-}
+export { demo as person, sourceCase, unitId } from "../helpers/bot.js";
 
 export interface QueuedMessage {
   dedupeKey: string;
