@@ -236,7 +236,7 @@ function simulatorRoutes(): Router<WebState> {
     ctx.body = {
       message: result.ran
         ? `已运行：${label}。${jobOutcome(name, result.counts)}`
-        : `${label}此时无需运行（${result.summary}）。`,
+        : `${label}今天无需运行：不是工作日，或不是本周汇总的发送日。`,
     };
   });
 
