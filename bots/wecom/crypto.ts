@@ -28,7 +28,8 @@ export type CallbackErrorCode =
   | "wecom_bad_signature"
   | "wecom_decrypt_failed"
   | "wecom_wrong_receiver"
-  | "wecom_bad_envelope";
+  | "wecom_bad_envelope"
+  | "wecom_bad_event";
 
 /**
  * A refused callback. `hint` is for the operator's log and names the
