@@ -1,0 +1,131 @@
+/**
+ * A small WeCom API client. The access token is cached, fetched once for
+ * all callers waiting at the same moment, and fetched again (once) when
+ * WeCom says it expired. It never reaches the log: URLs pass redactUrl.
+ */
+import type { Logger } from "../../src/logger.js";
+import { redactUrl } from "../../src/logger.js";
+import { needsNewToken, wecomError } from "./errors.js";
+
+export interface WecomApiOptions {
+  /** The API host, e.g. the government edition's; tests use the fake. */
+  baseUrl: string;
+  corpId: string;
+  secret: string;
+  agentId: number;
+  log: Logger;
+  now?: () => number;
+}
+
+type Json = Record<string, unknown>;
+
+/** Fetch a new token this long before WeCom says it expires. */
+const EARLY_MS = 300_000;
+
+export class WecomApi {
+  private token?: { value: string; expiresAt: number };
+  private pending?: Promise<string>;
+  private readonly now: () => number;
+
+  constructor(private readonly o: WecomApiOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  sendCard(touser: string, card: Json): Promise<Json> {
+    return this.send({ touser, msgtype: "template_card", template_card: card });
+  }
+
+  sendMarkdown(touser: string, content: string): Promise<Json> {
+    return this.send({ touser, msgtype: "markdown", markdown: { content } });
+  }
+
+  updateCard(update: Json): Promise<Json> {
+    return this.call("/cgi-bin/message/update_template_card", {
+      agentid: this.o.agentId,
+      ...update,
+    });
+  }
+
+  /** The group robot: its key is its only credential. */
+  async webhook(key: string, body: Json): Promise<Json> {
+    const url = `${this.o.baseUrl}/cgi-bin/webhook/send?key=${encodeURIComponent(key)}`;
+    return this.request("POST", url, body, "/cgi-bin/webhook/send");
+  }
+
+  private send(message: Json): Promise<Json> {
+    return this.call("/cgi-bin/message/send", {
+      ...message,
+      agentid: this.o.agentId,
+    });
+  }
+
+  private async call(path: string, body: Json): Promise<Json> {
+    try {
+      return await this.withToken(path, body);
+    } catch (error) {
+      if (!needsNewToken(error)) {
+        throw error;
+      }
+      this.token = undefined;
+      return this.withToken(path, body);
+    }
+  }
+
+  private async withToken(path: string, body: Json): Promise<Json> {
+    const token = await this.accessToken();
+    const url = `${this.o.baseUrl}${path}?access_token=${encodeURIComponent(token)}`;
+    return this.request("POST", url, body, path);
+  }
+
+  private accessToken(): Promise<string> {
+    if (this.token && this.token.expiresAt > this.now()) {
+      return Promise.resolve(this.token.value);
+    }
+    this.pending ??= this.fetchToken().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  private async fetchToken(): Promise<string> {
+    const url =
+      `${this.o.baseUrl}/cgi-bin/gettoken?corpid=` +
+      `${encodeURIComponent(this.o.corpId)}&corpsecret=` +
+      encodeURIComponent(this.o.secret);
+    const res = await this.request("GET", url, undefined, "/cgi-bin/gettoken");
+    const value = String(res.access_token);
+    const lifetime = Number(res.expires_in) * 1000;
+    this.token = { value, expiresAt: this.now() + lifetime - EARLY_MS };
+    return value;
+  }
+
+  private async request(
+    method: string,
+    url: string,
+    body: Json | undefined,
+    what: string,
+  ): Promise<Json> {
+    const res = await fetch(url, {
+      method,
+      headers: body ? { "content-type": "application/json" } : undefined,
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    this.o.log.debug(
+      {
+        method,
+        url: redactUrl(url.replace(/key=[^&]*/, "key=***")),
+        status: res.status,
+      },
+      `wecom: ${what}`,
+    );
+    if (!res.ok) {
+      throw wecomError(-1);
+    }
+    const json = (await res.json()) as Json;
+    const errcode = Number(json.errcode ?? 0);
+    if (errcode !== 0) {
+      throw wecomError(errcode);
+    }
+    return json;
+  }
+}
