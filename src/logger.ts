@@ -41,7 +41,7 @@ export function createLogger(
 /** Strips credentials from URLs before they are logged. */
 export function redactUrl(url: string): string {
   return url.replace(
-    /([?&](?:access_token|secret|corpsecret|appsecret|code)=)[^&]*/gi,
+    /([?&](?:access_token|secret|corpsecret|appsecret|code|key)=)[^&]*/gi,
     "$1***",
   );
 }
