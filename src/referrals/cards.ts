@@ -3,13 +3,12 @@
  * get, and the tracking card of the person who referred it. Both are
  * rendered from the current state, so every copy shows the same thing.
  */
-import type { Calendar } from "../calendar/calendar.js";
 import type { Card, CardButton, CardField } from "../channels/types.js";
 import type { Links } from "../context.js";
 import { formatDateCn, formatInstant } from "../time.js";
 import { formatYuan } from "../validation.js";
 import { REFERRAL_KINDS, type ReferralKind } from "./input.js";
-import { deadlineLine, STATUS_LABELS, type ReferralView } from "./view.js";
+import { cardDeadline, STATUS_LABELS, type ReferralView } from "./view.js";
 
 export const unitCardKey = (referralId: number, unitId: number) =>
   `referral:${referralId}:unit:${unitId}`;
@@ -17,11 +16,7 @@ export const unitCardKey = (referralId: number, unitId: number) =>
 export const referrerCardKey = (referralId: number) =>
   `referral:${referralId}:referrer`;
 
-function baseFields(
-  view: ReferralView,
-  cal: Calendar,
-  now: number,
-): CardField[] {
+function baseFields(view: ReferralView): CardField[] {
   const r = view.referral;
   const crime = r.kind === "crime";
   const fields: CardField[] = [
@@ -41,7 +36,7 @@ function baseFields(
   if (view.feedbackClock) {
     fields.push({
       label: "反馈期限",
-      value: deadlineLine(cal, view.feedbackClock, now),
+      value: cardDeadline(view.feedbackClock),
     });
   }
   return fields;
@@ -58,15 +53,13 @@ function signedLine(view: ReferralView, unitId: number): string | undefined {
 export function unitCard(
   view: ReferralView,
   unitId: number,
-  cal: Calendar,
   links: Links,
-  now: number,
 ): Card {
   const r = view.referral;
   const card: Card = {
     key: unitCardKey(r.id, unitId),
     title: `【移送通知】${r.caseName}`,
-    fields: baseFields(view, cal, now),
+    fields: baseFields(view),
     buttons: [],
     url: links.referral(r.id),
   };
@@ -157,14 +150,9 @@ function statusForFormerUnit(
 }
 
 /** The tracking card of the person who referred the case. */
-export function referrerCard(
-  view: ReferralView,
-  cal: Calendar,
-  links: Links,
-  now: number,
-): Card {
+export function referrerCard(view: ReferralView, links: Links): Card {
   const r = view.referral;
-  const fields = baseFields(view, cal, now);
+  const fields = baseFields(view);
   fields.splice(5, 1, {
     label: "承办单位",
     value: view.handlingUnit.shortName,

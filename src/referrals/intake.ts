@@ -118,7 +118,7 @@ export class Intake extends ReferralCommands {
             target: { type: "person", id: person.id },
             body: {
               type: "card",
-              card: referrerCard(view, s.cal, this.ctx.links, s.now),
+              card: referrerCard(view, this.ctx.links),
             },
             notBefore: s.now,
           },

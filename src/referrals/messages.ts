@@ -40,10 +40,10 @@ export class ReferralMessages {
       cardUnits.add(view.referral.supervisingUnitId);
     }
     for (const unitId of cardUnits) {
-      const card = unitCard(view, unitId, s.cal, links, s.now);
+      const card = unitCard(view, unitId, links);
       await outbox.refreshCard(s.q, card, version, s.now);
     }
-    const card = referrerCard(view, s.cal, links, s.now);
+    const card = referrerCard(view, links);
     await outbox.refreshCard(s.q, card, version, s.now);
     for (const personId of notify?.to ?? []) {
       const key = `event:${id}:v${version}:${personId}`;
@@ -54,10 +54,8 @@ export class ReferralMessages {
 
   /** The notice card, once to each liaison of a receiving unit. */
   async sendNotice(s: Step, view: ReferralView, unitId: number) {
+    const card = unitCard(view, unitId, this.ctx.links);
     const notBefore = this.ctx.outbox.officeTime(s.cal, s.now);
-    // Rendered for the moment it will arrive: a notice held overnight
-    // counts its remaining working days from the morning it is read.
-    const card = unitCard(view, unitId, s.cal, this.ctx.links, notBefore);
     for (const personId of await this.liaisonIds(unitId)) {
       await this.ctx.outbox.enqueue(
         s.q,

@@ -158,3 +158,18 @@ export function deadlineLine(
   const warn = clock.provisional ? "，节假日数据待载入" : "";
   return `${due}（${deadlineStatus(cal, clock.dueDate, now).text}${warn}）`;
 }
+
+/**
+ * The deadline as a card shows it. A card in a chat stays as it was sent
+ * until the case changes, so it carries the date only; the morning
+ * reminders and the pages say how many working days are left.
+ */
+export function cardDeadline(clock: ClockRow): string {
+  const due = `${formatDateCn(clock.dueDate)}前`;
+  if (clock.status !== "open") {
+    return clock.lateDays
+      ? `${due}（逾期 ${clock.lateDays} 个工作日完成）`
+      : `${due}（按期完成）`;
+  }
+  return clock.provisional ? `${due}（节假日数据待载入）` : due;
+}
