@@ -8,6 +8,7 @@ import type { Links } from "../context.js";
 import { formatDateCn, formatInstant } from "../time.js";
 import { formatYuan } from "../validation.js";
 import { REFERRAL_KINDS, type ReferralKind } from "./input.js";
+import { awaitsHandler } from "./permissions.js";
 import { cardDeadline, STATUS_LABELS, type ReferralView } from "./view.js";
 
 export const unitCardKey = (referralId: number, unitId: number) =>
@@ -70,7 +71,7 @@ export function unitCard(
     card.status = statusForFormerUnit(view, unitId);
     card.note = signed;
     const supervising = r.supervisingUnitId === unitId;
-    if (supervising && r.status !== "closed" && r.status !== "returned") {
+    if (supervising && awaitsHandler(view)) {
       card.buttons.push({ label: "催办", action: "referral.urge" });
     }
   } else if (r.status === "pending_receipt") {
@@ -203,7 +204,7 @@ export function referrerCard(view: ReferralView, links: Links): Card {
       { label: "不同意", style: "danger", action: "extension.refuse" },
     );
   }
-  if (r.status !== "closed" && r.status !== "returned") {
+  if (awaitsHandler(view)) {
     card.buttons.push({ label: "催办", action: "referral.urge" });
   }
   card.buttons.push({ label: "详情", url: links.referral(r.id) });

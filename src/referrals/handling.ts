@@ -9,7 +9,12 @@ import { clause, parse } from "../validation.js";
 import { statusText } from "./checks.js";
 import { ReferralCommands, type Acting, type Outcome } from "./commands.js";
 import { actionLabels, extensionInput } from "./input.js";
-import { mayUrge, requireHandler, requireReferrer } from "./permissions.js";
+import {
+  awaitsHandler,
+  mayUrge,
+  requireHandler,
+  requireReferrer,
+} from "./permissions.js";
 import { loadView } from "./view.js";
 
 export class Handling extends ReferralCommands {
@@ -140,10 +145,10 @@ export class Handling extends ReferralCommands {
       if (!mayUrge(actor.person, view)) {
         throw forbidden("只有移送单位或督办单位可以催办。");
       }
-      if (r.status === "closed" || r.status === "returned") {
+      if (!awaitsHandler(view)) {
         throw conflict(
           "cannot_urge",
-          `该案件${statusText(r.status)}，无需催办。`,
+          `该案件${statusText(r.status)}，承办单位没有待办事项，无需催办。`,
         );
       }
       const today = dateOf(s.now);

@@ -32,9 +32,11 @@ export class ReferralMessages {
     const view = await loadView(this.ctx, s.q, id);
     const { version } = view.referral;
     const { outbox, links } = this.ctx;
+    // Every unit that was sent the notice holds a copy of its card.
     const cardUnits = new Set([
       view.referral.handlingUnitId,
       ...view.receipts.map((x) => x.unitId),
+      ...view.returnedBy,
     ]);
     if (view.referral.supervisingUnitId) {
       cardUnits.add(view.referral.supervisingUnitId);

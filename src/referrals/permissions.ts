@@ -82,3 +82,8 @@ export function mayUrge(person: Person, view: ReferralView): boolean {
     canDecide(person)
   );
 }
+
+/** Urging makes sense only while the handling unit has to act. */
+export function awaitsHandler(view: ReferralView): boolean {
+  return ["pending_receipt", "in_progress"].includes(view.referral.status);
+}

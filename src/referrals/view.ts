@@ -37,6 +37,8 @@ export interface ReferralView {
   feedback?: FeedbackRow;
   pendingExtension?: ExtensionRow;
   openReturn?: ReturnRow;
+  /** Units that returned the case at some point: they hold its card. */
+  returnedBy: number[];
 }
 
 export async function loadView(
@@ -85,8 +87,7 @@ export async function loadView(
       .select()
       .from(t.referralReturns)
       .where(eq(t.referralReturns.referralId, id))
-      .orderBy(desc(t.referralReturns.id))
-      .limit(1),
+      .orderBy(desc(t.referralReturns.id)),
   ]);
   return {
     referral,
@@ -101,6 +102,7 @@ export async function loadView(
     feedback: feedbacks[0],
     pendingExtension: extensions[0],
     openReturn: returns[0] && !returns[0].resolution ? returns[0] : undefined,
+    returnedBy: [...new Set(returns.map((x) => x.unitId))],
   };
 }
 

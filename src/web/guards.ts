@@ -5,6 +5,7 @@
  */
 import { conflict } from "../errors.js";
 import {
+  awaitsHandler,
   mayUrge,
   requireHandler,
   requireReferrer,
@@ -13,7 +14,11 @@ import {
 import { STATUS_LABELS, type ReferralView } from "../referrals/view.js";
 import type { Person } from "../units/directory.js";
 
-export { assertCanRefer, canRefer, isReferrer } from "../referrals/permissions.js";
+export {
+  assertCanRefer,
+  canRefer,
+  isReferrer,
+} from "../referrals/permissions.js";
 
 export const FORMS = [
   "sign",
@@ -86,8 +91,7 @@ export function usableForms(person: Person, view: ReferralView): FormName[] {
 
 /** Liaisons and leaders of the referring or supervising unit. */
 export function canUrge(person: Person, view: ReferralView): boolean {
-  const r = view.referral;
-  return mayUrge(person, view) && r.status !== "closed" && r.status !== "returned";
+  return mayUrge(person, view) && awaitsHandler(view);
 }
 
 function handlerWhen(

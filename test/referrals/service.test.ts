@@ -261,6 +261,14 @@ describe.each(engines())("referral lifecycle on $name", (engine) => {
       decision: "redirect",
       unitId: transport,
     });
+    await bot.deliverNow();
+    const oldCard = (await inbox(bot, zhang.person.id)).find(
+      (m) => m.type === "card",
+    );
+    expect(oldCard.card.status.text).toBe("已改由市交通运输局办理");
+    expect(oldCard.card.buttons.map((b: { label: string }) => b.label)).toEqual(
+      ["详情"],
+    );
     const moved = await referralRow(referralId);
     expect(moved).toMatchObject({
       status: "pending_receipt",
@@ -473,6 +481,8 @@ describe.each(engines())("referral lifecycle on $name", (engine) => {
       feedback,
     );
     expect(late.message).toContain("逾期 2 个工作日");
+    const waiting = await rejection(bot.referrals.urge(wang, referralId));
+    expect(waiting.code).toBe("cannot_urge");
     await bot.referrals.reviewFeedback(wang, referralId, {
       accept: false,
       raw: { reason: "请附工资发放凭证" },
