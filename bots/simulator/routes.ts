@@ -198,7 +198,15 @@ function simulatorRoutes(): Router<WebState> {
     const { instant } = parse(clockInput, ctx.state.body, labels);
     const cal = await ctx.state.bot.ctx.calendars.get();
     const years = cal.coveredYears();
-    const [first, last] = [years[0], years[years.length - 1] + 1];
+    // Up to the year after the last schedule, or wherever time has run on
+    // to, so the clock can always be set again.
+    const [first, last] = [
+      years[0],
+      Math.max(
+        years[years.length - 1] + 1,
+        Number(dateOf(clock.now()).slice(0, 4)),
+      ),
+    ];
     const year = Number(instant.slice(0, 4));
     if (year < first || year > last) {
       throw new AppError(

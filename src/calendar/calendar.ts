@@ -68,6 +68,16 @@ export class Calendar {
     return [...new Set([...packageYears, ...this.completeYears])].sort();
   }
 
+  /**
+   * Whether deadlines may be counted from this date: a year with a
+   * schedule, or the year after the last one, whose schedule the State
+   * Council publishes late (its deadlines are provisional until loaded).
+   */
+  canCount(date: IsoDate): boolean {
+    const years = this.coveredYears();
+    return this.hasData(date) || yearOf(date) === years[years.length - 1] + 1;
+  }
+
   hasData(date: IsoDate): boolean {
     const year = yearOf(date);
     return packageYears.has(year) || this.completeYears.has(year);

@@ -116,7 +116,7 @@ export function checkDates(
     ["referralDate", referral],
   ] as const;
   for (const [field, date] of dates) {
-    if (!cal.hasData(date)) {
+    if (!cal.canCount(date)) {
       throw new AppError(
         "calendar_year_missing",
         `${referralLabels[field]}：${date.slice(0, 4)} 年的节假日安排尚未载入，` +

@@ -149,6 +149,21 @@ describe.each(engines())("referral lifecycle on $name", (engine) => {
     expect(await count(bot.ctx.store, "auditLog")).toBe(0);
   });
 
+  it("refers in the year after the last schedule, provisionally", async () => {
+    clock.set("2027-01-05T10:00");
+    const { referralId, message } = await bot.referrals.create(
+      wang,
+      referral(housing, {
+        foundDate: "2027-01-04",
+        referralDate: "2027-01-05",
+      }),
+    );
+    expect(message).toContain("反馈期限");
+    expect(await feedbackClock(referralId)).toMatchObject({
+      provisional: true,
+    });
+  });
+
   it("keeps one referral when the same form is submitted twice", async () => {
     const input = referral(housing, { submissionId: "form-0001-abc" });
     const first = await bot.referrals.create(wang, input);
