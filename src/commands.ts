@@ -8,6 +8,7 @@ import type { AppContext } from "./context.js";
 import { AppError, unknownPerson } from "./errors.js";
 import type { ReferralService } from "./referrals/service.js";
 import { todoFor } from "./referrals/todo.js";
+import { stripInvisible } from "./validation.js";
 
 export interface TextCommand {
   channel: Exclude<ChannelName, "web" | "job" | "cli">;
@@ -39,7 +40,7 @@ export class CommandHandler {
     if (!person) {
       return unknownPerson().userMessage;
     }
-    const text = command.text.trim().replace(/\s+/g, " ");
+    const text = stripInvisible(command.text).trim().replace(/\s+/g, " ");
     try {
       if (
         text === "帮助" ||
@@ -63,7 +64,9 @@ export class CommandHandler {
           await this.referrals.sign(acting, id, undefined, command.eventKey)
         ).message;
       }
-      return `没有听懂“${text.slice(0, 20)}”。发送“帮助”查看可用指令。`;
+      return text
+        ? `没有听懂“${text.slice(0, 20)}”。发送“帮助”查看可用指令。`
+        : "没有收到文字内容。发送“帮助”查看可用指令。";
     } catch (error) {
       if (error instanceof AppError) {
         return error.userMessage;

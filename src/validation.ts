@@ -16,14 +16,20 @@ const blankToUndefined = (v: unknown) =>
  * card, they can blank out a name or make it display as another.
  */
 const INVISIBLE =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/gu;
+  /[\p{Default_Ignorable_Code_Point}\p{Co}\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2800]/gu;
 
 /** Half of a character pair: not text, and MySQL's utf8mb4 refuses it. */
 const LONE_SURROGATE =
   /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATE_G = new RegExp(LONE_SURROGATE.source, "g");
 
 function cleanText(v: unknown): unknown {
   return typeof v === "string" ? v.replace(INVISIBLE, "").trim() : v;
+}
+
+/** A chat message without what a reader cannot see or read. */
+export function stripInvisible(text: string): string {
+  return text.replace(INVISIBLE, "").replace(LONE_SURROGATE_G, "");
 }
 
 const text = (max: number) =>

@@ -77,5 +77,9 @@ describe.each(engines())("text commands on $name", (engine) => {
       "系统中没有您的人员信息",
     );
     expect(await say("demo-zhangw", "你好")).toContain("发送“帮助”");
+    expect(await say("demo-zhangw", "\u200b\u200b")).toBe(
+      "没有收到文字内容。发送“帮助”查看可用指令。",
+    );
+    expect(await say("demo-zhangw", "\u200d帮助")).toContain("可用指令");
   });
 });

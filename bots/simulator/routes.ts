@@ -24,7 +24,7 @@ import {
   weekdayOf,
 } from "../../src/time.js";
 import type { Person } from "../../src/units/directory.js";
-import { parse } from "../../src/validation.js";
+import { parse, stripInvisible } from "../../src/validation.js";
 import { canRefer } from "../../src/web/guards.js";
 import { rolesText } from "../../src/web/pages/layout.js";
 import {
@@ -63,11 +63,14 @@ const clickInput = z.object({
 });
 
 const sayInput = z.object({
-  text: z
-    .string({ error: "请输入内容" })
-    .trim()
-    .min(1, "请输入内容")
-    .max(500, "不能超过 500 个字"),
+  text: z.preprocess(
+    (v) => (typeof v === "string" ? stripInvisible(v) : v),
+    z
+      .string({ error: "请输入内容" })
+      .trim()
+      .min(1, "请输入内容")
+      .max(500, "不能超过 500 个字"),
+  ),
 });
 
 const clockInput = z.object({

@@ -34,6 +34,22 @@ describe("text people type", () => {
     });
   });
 
+  it("drops blank-looking fillers and private-use characters", () => {
+    for (const filler of [
+      "\u3164",
+      "\u115f",
+      "\u2800",
+      "\u00ad\u034f",
+      "\ue000",
+    ]) {
+      const found = issues(referralInput, { caseName: filler }, referralLabels);
+      expect(found, filler).toContainEqual({
+        field: "caseName",
+        message: "案件名称：请填写",
+      });
+    }
+  });
+
   it("refuses half a character pair", () => {
     const found = issues(
       referralInput,
