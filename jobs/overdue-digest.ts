@@ -170,7 +170,7 @@ async function applyStep(
     if (to.length === 0) {
       counts.unaddressed++;
       r.log.warn(
-        { referralId: item.referral.id, level: step.level },
+        { referralId: item.referral.id, escalationLevel: step.level },
         "overdue-digest: nobody to tell; add leaders to the unit",
       );
     }

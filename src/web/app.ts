@@ -6,6 +6,7 @@
 import Koa from "koa";
 import { mountSimulator } from "../../bots/simulator/routes.js";
 import type { Bot } from "../boot.js";
+import { AppError } from "../errors.js";
 import { apiRoutes } from "./api.js";
 import { bodyReader } from "./body.js";
 import { errorHandler } from "./errors.js";
@@ -50,6 +51,17 @@ export function createWebApp(bot: Bot): Koa<WebState> {
     }
   });
 
+  app.use(async (ctx, next) => {
+    await next();
+    // The routers answer a wrong method with a bare English 405.
+    if (ctx.status === 405) {
+      throw new AppError(
+        "method_not_allowed",
+        "不支持这种请求方式，请从系统页面中操作。",
+        405,
+      );
+    }
+  });
   app.use(sameOriginWrites());
   app.use(bodyReader());
   for (const router of [pageRoutes(), apiRoutes(), adminRoutes()]) {

@@ -75,13 +75,14 @@ function hostOf(origin: string): string | undefined {
  */
 export function knownHostsOnly(publicUrl: string): Middleware {
   const allowed = new Set([
-    new URL(publicUrl).hostname,
+    new URL(publicUrl).hostname.toLowerCase(),
     "localhost",
     "127.0.0.1",
     "[::1]",
   ]);
   return async (ctx, next) => {
-    if (!allowed.has(ctx.hostname) && !allowed.has(`[${ctx.hostname}]`)) {
+    const host = ctx.hostname.toLowerCase();
+    if (!allowed.has(host) && !allowed.has(`[${host}]`)) {
       ctx.state.bot.ctx.log.warn(
         { code: "unknown_host", host: ctx.hostname },
         "web: request for a host that is not PUBLIC_URL's; check PUBLIC_URL",

@@ -41,3 +41,16 @@ describe("who the service answers", () => {
     expect(asked.simulator).toBe(true);
   });
 });
+
+describe("a request with the wrong method", () => {
+  it("is answered in Chinese, with a stable code", async () => {
+    const res = await web.call("PUT", "/api/referrals", { json: {} });
+    expect(res.status).toBe(405);
+    expect(res.body.error.code).toBe("method_not_allowed");
+    expect(res.body.error.message).toContain("不支持这种请求方式");
+  });
+
+  it("treats host names without regard to case", async () => {
+    expect(await getWithHost("/healthz", "LOCALHOST:3000")).toBe(200);
+  });
+});
