@@ -100,14 +100,14 @@ export function referralTitle(ctx: AppContext, r: ReferralRow): string {
   return `[${r.number}](${ctx.links.referral(r.id)}) ${r.caseName}`;
 }
 
-/** "反馈期限11月16日（剩余 2 个工作日）" */
+/** "反馈期限 11月16日（剩余 2 个工作日）" */
 export function deadlineText(
   cal: Calendar,
   dueDate: IsoDate,
   now: number,
 ): string {
   const status = deadlineStatus(cal, dueDate, now).text;
-  return `反馈期限${shortDate(dueDate)}（${status}）`;
+  return `反馈期限 ${shortDate(dueDate)}（${status}）`;
 }
 
 /** "11月16日": the year is plain from context in a daily message. */

@@ -7,7 +7,7 @@
  * Monday moves it to the next working day. The group is a wide audience:
  * complainants' names are masked.
  */
-import { and, count, eq, gte, lt, lte, sum } from "drizzle-orm";
+import { and, count, countDistinct, eq, gte, lt, lte, sum } from "drizzle-orm";
 import type { Calendar } from "../src/calendar/calendar.js";
 import type { Config } from "../src/config.js";
 import { maskName } from "../src/mask.js";
@@ -145,8 +145,9 @@ async function lastWeek(r: JobRun, from: IsoDate): Promise<Week> {
     .select({ n: count() })
     .from(t.referrals)
     .where(and(gte(referralDate, from), lte(referralDate, to)));
+  // Cases signed for, not signatures: a case passed down is signed twice.
   const [signed] = await db
-    .select({ n: count() })
+    .select({ n: countDistinct(t.receipts.referralId) })
     .from(t.receipts)
     .where(and(gte(t.receipts.signedAt, start), lt(t.receipts.signedAt, end)));
   const [closed] = await db

@@ -30,8 +30,7 @@ export function pickerPage(people: Person[]): string {
   return page({
     title: "模拟器：选择身份",
     styles: STYLES,
-    body: html`<p>这是本地模拟的工作群，用于演示和测试。请选择以哪位人员的身份进入，
-您将看到他（她）在聊天中收到的消息和卡片。</p>
+    body: html`<p>这是本地模拟的工作群，用于演示和测试。请选择以哪位人员的身份进入，您将看到他（她）在聊天中收到的消息和卡片。</p>
 ${groups}`,
   });
 }

@@ -40,6 +40,7 @@ export async function adminOverview(ctx: AppContext) {
           referralId: t.escalations.subjectId,
           number: t.referrals.number,
           caseName: t.referrals.caseName,
+          status: t.referrals.status,
         })
         .from(t.escalations)
         .innerJoin(t.referrals, eq(t.referrals.id, t.escalations.subjectId))

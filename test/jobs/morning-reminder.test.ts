@@ -60,7 +60,7 @@ describe.each(botEngines())("morning reminder on $name", (engine) => {
     expect(lines[1]).toBe("市住房城乡建设局有 1 件待办：");
     expect(lines[2]).toBe(
       `- [遂人社移〔2026〕1号](http://localhost:3000/referrals/${referralId})` +
-        " 滨江花园项目欠薪案｜待签收｜反馈期限11月16日（剩余 29 个工作日）",
+        " 滨江花园项目欠薪案｜待签收｜反馈期限 11月16日（剩余 29 个工作日）",
     );
     expect(sent[0].notBefore).toBe(at("2026-09-30T09:00"));
   });
@@ -128,7 +128,9 @@ describe.each(botEngines())("morning reminder on $name", (engine) => {
     expect(await lineOn("2026-11-11")).toBeUndefined();
     expect(await lineOn("2026-11-12")).toMatch(/剩余 2 个工作日）$/);
     expect(await lineOn("2026-11-13")).toMatch(/剩余 1 个工作日）$/);
-    expect(await lineOn("2026-11-16")).toMatch(/反馈期限11月16日（今天到期）$/);
+    expect(await lineOn("2026-11-16")).toMatch(
+      /反馈期限 11月16日（今天到期）$/,
+    );
     expect(await lineOn("2026-11-17")).toMatch(/已逾期 1 个工作日）$/);
     expect(await lineOn("2026-11-23")).toMatch(/已逾期 5 个工作日）$/);
   });
@@ -156,7 +158,7 @@ describe.each(botEngines())("morning reminder on $name", (engine) => {
       "督办 1 件：",
       `- [遂人社移〔2026〕1号](http://localhost:3000/referrals/${referralId})` +
         " 滨江花园项目欠薪案｜船山区住建局办理｜" +
-        "反馈期限11月16日（剩余 2 个工作日）",
+        "反馈期限 11月16日（剩余 2 个工作日）",
     ]);
     expect(county[0].text).toMatch(/船山区住建局有 1 件待办：\n- .*待签收/);
   });

@@ -81,7 +81,7 @@ describe.each(botEngines())("overdue digest on $name", (engine) => {
       "**逾期未反馈 · 11月17日**",
       "本单位 1 件移送案件已超过反馈期限，请督促办理：",
       `- [遂人社移〔2026〕1号](http://localhost:3000/referrals/${id})` +
-        " 滨江花园项目欠薪案｜反馈期限11月16日（已逾期 1 个工作日）",
+        " 滨江花园项目欠薪案｜反馈期限 11月16日（已逾期 1 个工作日）",
     ]);
     expect(digest.notBefore).toBe(at("2026-11-17T09:30"));
     expect(await levelOf(id)).toBe(1);
@@ -102,7 +102,7 @@ describe.each(botEngines())("overdue digest on $name", (engine) => {
     expect(list.dedupeKey).toBe(`escalate:${li.person.id}:2026-11-23`);
     expect(list.text).toContain("按联动机制应报市政府办公室");
     expect(list.text).toContain(
-      "滨江花园项目欠薪案｜市住房城乡建设局｜反馈期限11月16日（已逾期 5 个工作日）",
+      "滨江花园项目欠薪案｜市住房城乡建设局｜反馈期限 11月16日（已逾期 5 个工作日）",
     );
     expect(await escalations()).toMatchObject([
       {

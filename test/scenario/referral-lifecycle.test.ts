@@ -321,7 +321,7 @@ describe.each(botEngines())("a referral's lifecycle on $name", (engine) => {
       "**待办提醒 · 11月25日**",
       "船山区住建局有 1 件待办：",
       `- [遂人社移〔2026〕1号](http://localhost:3000/referrals/${referralId})` +
-        " 滨江花园项目欠薪案｜反馈期限11月16日（已逾期 7 个工作日）",
+        " 滨江花园项目欠薪案｜反馈期限 11月16日（已逾期 7 个工作日）",
     ]);
     const city = await simInbox(bot, `person:${idOf("陈静")}`);
     const supervised = city.filter((m) => m.text.includes("督办 1 件："));
@@ -341,7 +341,7 @@ describe.each(botEngines())("a referral's lifecycle on $name", (engine) => {
 
     expect(county.map((m) => dateOf(m.createdAt))).toEqual(["2026-11-17"]);
     expect(county[0].text).toContain("本单位 1 件移送案件已超过反馈期限");
-    expect(county[0].text).toContain("反馈期限11月16日（已逾期 1 个工作日）");
+    expect(county[0].text).toContain("反馈期限 11月16日（已逾期 1 个工作日）");
     expect(city.map((m) => dateOf(m.createdAt))).toEqual(["2026-11-17"]);
     expect(city[0].text).toContain("本单位督办的 1 件已超过反馈期限");
     expect(await digests("李红梅")).toEqual([]);
@@ -355,7 +355,7 @@ describe.each(botEngines())("a referral's lifecycle on $name", (engine) => {
     expect(lists.map((m) => dateOf(m.createdAt))).toEqual(["2026-11-23"]);
     expect(cal.workdaysAfter("2026-11-16", "2026-11-20")).toBe(4);
     expect(lists[0].text).toContain(
-      "滨江花园项目欠薪案｜船山区住建局｜反馈期限11月16日（已逾期 5 个工作日）",
+      "滨江花园项目欠薪案｜船山区住建局｜反馈期限 11月16日（已逾期 5 个工作日）",
     );
     const register = await bot.ctx.store.db
       .select()

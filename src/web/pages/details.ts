@@ -211,8 +211,7 @@ function returns(details: Details): SafeHtml {
   };
   return html`<h2>退回记录</h2><section><ul class="history">${details.returns.map(
     (x) => html`<li><span class="when">${formatInstant(x.returnedAt)}</span><br>
-${details.unitName(x.unitId)} ${details.personName(x.returnedBy)} 退回，
-理由：${clause(x.reason)}。
+${details.unitName(x.unitId)} ${details.personName(x.returnedBy)} 退回，理由：${clause(x.reason)}。
 处理结果：${resolution(x)}</li>`,
   )}</ul></section>`;
 }
@@ -245,8 +244,7 @@ function extensions(details: Details): SafeHtml {
       : "";
   const items = details.extensions.map(
     (x) => html`<li><span class="when">${formatInstant(x.requestedAt)}</span><br>
-${details.personName(x.requestedBy)} 申请延长 ${x.workdays} 个工作日，
-理由：${clause(x.reason)}。${verdict[x.status] ?? x.status}${decided(x)}</li>`,
+${details.personName(x.requestedBy)} 申请延长 ${x.workdays} 个工作日，理由：${clause(x.reason)}。${verdict[x.status] ?? x.status}${decided(x)}</li>`,
   );
   return html`<h2>延期申请</h2><section><ul class="history">${items}</ul></section>`;
 }
@@ -267,6 +265,9 @@ function feedbacks(details: Details): SafeHtml {
     }
     if (name === "recoveredAmount" && typeof v === "number") {
       return `${formatYuan(v)} 元`;
+    }
+    if (name === "recoveredWorkers" && typeof v === "number") {
+      return `${v} 人`;
     }
     if (name === "closedDate") {
       return typeof v === "string" ? formatDateCn(v) : "尚未结案";
