@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWeb, type Running } from "../web/server.js";
+import { referralBody, startWeb, type Running } from "../web/server.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CASE = "遂宁某小区项目欠薪案";
@@ -51,8 +51,7 @@ async function openChatAs(name: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${web.base}/sim`);
   await page.locator(`button[data-person="${name}"]`).click();
-  await eventually(() => page.locator("#me-name").textContent())
-    .toBe(name);
+  await eventually(() => page.locator("#me-name").textContent()).toBe(name);
   return page;
 }
 
@@ -71,7 +70,8 @@ describe("the simulator in a browser", () => {
     const wang = await openChatAs("王建国");
     await wang.locator("#new-referral").click();
     const form = wang.frameLocator("#webview");
-    await form.locator("#f-receivingUnitId-source")
+    await form
+      .locator("#f-receivingUnitId-source")
       .selectOption({ label: "市住房城乡建设局" });
     await form.locator("#f-caseName").fill(CASE);
     await form.locator("#f-cause").fill("拖欠工程款导致欠薪");
@@ -82,8 +82,9 @@ describe("the simulator in a browser", () => {
     await form.locator("#f-foundDate").fill("2026-10-08");
     await form.locator("#f-filePages").fill("30");
     await form.getByRole("button", { name: "移送" }).click();
-    await eventually(() => form.locator(".done-message").textContent())
-      .toContain("已移送市住房城乡建设局");
+    await eventually(() =>
+      form.locator(".done-message").textContent(),
+    ).toContain("已移送市住房城乡建设局");
     await wang.locator("#webview-close").click();
     await eventually(() => card(wang, `【已移送】${CASE}`).count()).toBe(1);
 
@@ -91,12 +92,15 @@ describe("the simulator in a browser", () => {
     const zhang = await openChatAs("张伟");
     const notice = card(zhang, `【移送通知】${CASE}`);
     await notice.getByRole("button", { name: "签收", exact: true }).click();
-    await eventually(() => zhang.locator("#notice").textContent())
-      .toContain("已签收");
-    await eventually(() => notice.locator(".card-note").textContent())
-      .toContain("张伟 已于 2026-10-09 10:00 签收");
-    await eventually(() => notice.locator(".card-status").textContent())
-      .toBe("办理中");
+    await eventually(() => zhang.locator("#notice").textContent()).toContain(
+      "已签收",
+    );
+    await eventually(() =>
+      notice.locator(".card-note").textContent(),
+    ).toContain("张伟 已于 2026-10-09 10:00 签收");
+    await eventually(() => notice.locator(".card-status").textContent()).toBe(
+      "办理中",
+    );
 
     // A feedback with an amount that is not a number is refused in place.
     await notice.getByRole("button", { name: "填写反馈" }).click();
@@ -106,25 +110,29 @@ describe("the simulator in a browser", () => {
     await feedback.locator("#f-recoveredAmount").fill("abc");
     await feedback.getByRole("button", { name: "提交反馈" }).click();
     const issue = feedback.locator('[data-issue-for="recoveredAmount"]');
-    await eventually(() => issue.textContent())
-      .toContain("追薪金额：请填写金额");
+    await eventually(() => issue.textContent()).toContain(
+      "追薪金额：请填写金额",
+    );
     expect(await issue.isVisible()).toBe(true);
     expect(await web.count("feedbacks")).toBe(0);
 
     await feedback.locator("#f-recoveredAmount").fill("35000.50");
     await feedback.getByRole("button", { name: "提交反馈" }).click();
-    await eventually(() => feedback.locator(".done-message").textContent())
-      .toContain("反馈已提交");
+    await eventually(() =>
+      feedback.locator(".done-message").textContent(),
+    ).toContain("反馈已提交");
     expect(await web.count("feedbacks")).toBe(1);
     await zhang.locator("#webview-close").click();
 
     // 王建国 accepts the feedback on his tracking card; the case closes.
     const tracking = card(wang, `【已移送】${CASE}`);
     await tracking.getByRole("button", { name: "采纳反馈" }).click();
-    await eventually(() => wang.locator("#notice").textContent())
-      .toContain("已采纳反馈");
-    await eventually(() => tracking.locator(".card-status").textContent())
-      .toBe("已办结");
+    await eventually(() => wang.locator("#notice").textContent()).toContain(
+      "已采纳反馈",
+    );
+    await eventually(() => tracking.locator(".card-status").textContent()).toBe(
+      "已办结",
+    );
   }, 120_000);
 
   it("shows the details page with how each deadline was counted", async () => {
@@ -136,5 +144,32 @@ describe("the simulator in a browser", () => {
 
     expect(await explain.textContent()).toContain("国庆节调休上班");
     expect(await wang.locator(".status").textContent()).toBe("已办结");
+  }, 60_000);
+
+  it("shows a reminder run from the clock panel, its links opening the case", async () => {
+    const wang = await web.signIn("王建国");
+    const created = await web.call("POST", "/api/referrals", {
+      cookie: wang.cookie,
+      json: await referralBody(web.bot, { caseName: "提醒链接测试案" }),
+    });
+    const zhang = await openChatAs("张伟");
+
+    await zhang.locator("#sim-clock summary").click();
+    await zhang.locator('button[data-job="morning-reminder"]').click();
+    await eventually(() => zhang.locator("#notice").textContent()).toContain(
+      "已运行：晨间提醒",
+    );
+
+    const reminder = zhang.locator("#inbox-person .markdown").last();
+    const link = reminder
+      .getByRole("link", { name: /遂人社移〔2026〕/ })
+      .last();
+    await eventually(() => link.count()).toBe(1);
+    expect(await reminder.textContent()).not.toContain("](");
+    await link.click();
+    await eventually(() =>
+      zhang.frameLocator("#webview").locator("h1").textContent(),
+    ).toBe("提醒链接测试案");
+    expect(created.status).toBe(201);
   }, 60_000);
 });

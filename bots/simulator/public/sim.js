@@ -147,9 +147,20 @@
   // The little markdown the bot writes: headings, **bold**, list lines,
   // quotes. Built with DOM calls: text never becomes markup.
   function drawInline(parent, line) {
-    line.split(/(\*\*[^*]+\*\*)/).forEach(function (part) {
+    var parts = line.split(/(\*\*[^*]+\*\*|\[[^\]]+\]\([^)\s]+\))/);
+    parts.forEach(function (part) {
+      var link = /^\[([^\]]+)\]\(([^)\s]+)\)$/.exec(part);
       if (/^\*\*[^*]+\*\*$/.test(part)) {
         parent.appendChild(el("strong", null, part.slice(2, -2)));
+      } else if (link) {
+        // Links to our own pages open in the chat's webview, like cards.
+        var a = el("a", null, link[1]);
+        a.href = localPath(link[2]);
+        a.addEventListener("click", function (event) {
+          event.preventDefault();
+          openWebview(link[2], link[1]);
+        });
+        parent.appendChild(a);
       } else if (part) {
         parent.appendChild(document.createTextNode(part));
       }
