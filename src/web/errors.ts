@@ -29,6 +29,19 @@ export function errorHandler(bot: Bot): Middleware<WebState> {
           "web: unexpected error",
         ),
       );
+      // Refusals leave a trace an administrator can follow, with the
+      // stable code and no personal data.
+      if ([401, 403, 421].includes(appError.status)) {
+        log.info(
+          {
+            code: appError.code,
+            method: ctx.method,
+            path: ctx.path,
+            status: appError.status,
+          },
+          "web: request refused",
+        );
+      }
       respond(ctx, appError, simulator);
     }
   };
@@ -36,8 +49,9 @@ export function errorHandler(bot: Bot): Middleware<WebState> {
 
 /** JSON answers for machines (the API and the simulator's own calls). */
 export function wantsJson(path: string): boolean {
-  return path === "/api" || path.startsWith("/api/") ||
-    path.startsWith("/sim/api/");
+  return (
+    path === "/api" || path.startsWith("/api/") || path.startsWith("/sim/api/")
+  );
 }
 
 function toAppError(error: unknown, logUnexpected: () => void): AppError {
