@@ -44,10 +44,6 @@ export class Links {
   referralForm(id: number, form: string): string {
     return `${this.base}/referrals/${id}/${form}`;
   }
-
-  newReferral(): string {
-    return `${this.base}/referrals/new`;
-  }
 }
 
 export interface AppContext {
