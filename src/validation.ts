@@ -15,8 +15,11 @@ const blankToUndefined = (v: unknown) =>
  * Control characters, zero-width and direction marks: invisible in a
  * card, they can blank out a name or make it display as another.
  */
-const INVISIBLE =
-  /[\p{Default_Ignorable_Code_Point}\p{Co}\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2800]/gu;
+const INVISIBLE = new RegExp(
+  "[\\p{Default_Ignorable_Code_Point}\\p{Co}\\u2800" +
+    "\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]",
+  "gu",
+);
 
 /** Half of a character pair: not text, and MySQL's utf8mb4 refuses it. */
 const LONE_SURROGATE =

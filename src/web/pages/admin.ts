@@ -43,7 +43,8 @@ export function adminRoutes(): Router<WebState> {
 
 function adminBody(o: Overview) {
   const calendarNote = o.provisionalClocks
-    ? html`<p class="late">有 ${o.provisionalClocks} 个未结期限跨越了没有节假日数据的日期，请用 <code>npm run calendar -- load 文件</code> 载入后自动重算。</p>`
+    ? html`<p class="late">有 ${o.provisionalClocks} 个未结期限跨越了没有节假日数据的日期，请用
+<code>npm run calendar -- load 文件</code> 载入后自动重算。</p>`
     : "";
   return html`<h2>投递失败的消息（${o.failed.length}）</h2>
 <p class="hint">待投递：${o.pendingCount} 条。失败的消息排除原因后可重新投递。</p>
@@ -63,7 +64,10 @@ ${apiForm({
 ${o.escalations.length === 0
   ? html`<p class="empty">暂无。</p>`
   : html`<ul class="history">${o.escalations.map((e) => html`<li>
-<a href="/referrals/${e.referralId}">${e.number}</a> ${e.caseName}：${e.unit}，逾期 ${e.overdueDays} 个工作日（${e.escalatedOn} 列入）${e.status === "closed" ? "，现已办结" : ""}</li>`)}</ul>`}
+<a href="/referrals/${e.referralId}">${e.number}</a>
+${e.caseName}：${e.unit}，逾期 ${
+  e.overdueDays
+} 个工作日（${e.escalatedOn} 列入）${e.status === "closed" ? "，现已办结" : ""}</li>`)}</ul>`}
 
 <h2>退回次数（按单位）</h2>
 ${o.returnsByUnit.length === 0

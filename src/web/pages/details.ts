@@ -244,7 +244,9 @@ function extensions(details: Details): SafeHtml {
       : "";
   const items = details.extensions.map(
     (x) => html`<li><span class="when">${formatInstant(x.requestedAt)}</span><br>
-${details.personName(x.requestedBy)} 申请延长 ${x.workdays} 个工作日，理由：${clause(x.reason)}。${verdict[x.status] ?? x.status}${decided(x)}</li>`,
+${details.personName(x.requestedBy)} 申请延长 ${x.workdays} 个工作日，理由：${clause(x.reason)}。${
+  verdict[x.status] ?? x.status
+}${decided(x)}</li>`,
   );
   return html`<h2>延期申请</h2><section><ul class="history">${items}</ul></section>`;
 }
