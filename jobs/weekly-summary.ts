@@ -41,11 +41,16 @@ export const runKey = (r: JobRun) => isoWeek(r.today);
 export function skip(r: JobRun): string | undefined {
   const weekday = r.bot.ctx.config.weeklySummaryWeekday;
   const day = sendDay(r.cal, r.today, weekday);
-  if (day === r.today) {
+  // On its day, or on a later working day of the week if the process was
+  // down then: the week's run lock and dedupe key keep it to one.
+  if (day && r.today >= day && r.cal.isWorkday(r.today)) {
     return undefined;
   }
+  if (day && r.today < day) {
+    return `this week's summary goes out on ${day}`;
+  }
   return day
-    ? `this week's summary goes out on ${day}`
+    ? "not a working day"
     : "no working day left this week for the summary";
 }
 

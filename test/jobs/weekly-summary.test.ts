@@ -82,6 +82,19 @@ describe.each(botEngines())("weekly summary on $name", (engine) => {
     expect(posts[0].text).toMatch(/^\*\*联动机制周报 · 9月28日—10月4日\*\*/);
   });
 
+  it("catches up later in the week when its day was missed", async () => {
+    // Nothing ran on Monday 10-12 (the process was down): Tuesday sends it,
+    // Wednesday does not send it again.
+    const tuesday = await summaryOn("2026-10-13");
+    const wednesday = await summaryOn("2026-10-14");
+
+    expect([tuesday.ran, wednesday.ran]).toEqual([true, false]);
+    const posts = await queued(bot, "weekly:");
+    expect(posts.map((m) => m.dedupeKey)).toEqual([
+      "weekly:mechanism:2026-10-12",
+    ]);
+  });
+
   it("adds no outbox rows when run again, even forced", async () => {
     await summaryOn("2026-10-12");
     const before = await outboxSize(bot);

@@ -79,6 +79,7 @@ const COUNTY_REMINDER_DAYS = [
 ];
 
 const WEEKLY_DAYS = [
+  "2026-09-29", // the bot starts on a Tuesday: the week's summary goes out
   "2026-10-08", // Monday 10-05 is a holiday, as are 10-06 and 10-07
   "2026-10-12",
   "2026-10-19",
@@ -296,7 +297,10 @@ describe.each(botEngines())("a referral's lifecycle on $name", (engine) => {
         /: (already done|running in another process)$/.test(s),
       );
       const what = `${job} on ${day}: ${summaries.join(" / ")}`;
-      expect(aside, what).toHaveLength(1);
+      // A week's summary sent on an earlier day: both stand aside.
+      const doneThisWeek =
+        job === "weekly-summary" && !WEEKLY_DAYS.includes(day);
+      expect(aside, what).toHaveLength(doneThisWeek ? summaries.length : 1);
     }
   });
 
