@@ -19,8 +19,8 @@ export class Sessions {
   private readonly key: Buffer;
 
   /**
-   * Without a configured secret (simulator mode) each process makes its
-   * own, so a restart signs everybody out, which is fine locally.
+   * Without a secret each process makes its own, and a restart signs
+   * everybody out; `npm start` keeps the simulator's on disk instead.
    */
   constructor(secret: string | undefined) {
     this.key = secret ? Buffer.from(secret, "utf8") : randomBytes(32);
