@@ -113,3 +113,5 @@ export const inboundEvents = derive(sqlite.inboundEvents);
 export const auditLog = derive(sqlite.auditLog);
 export const simMessages = derive(sqlite.simMessages);
 export const jobRuns = derive(sqlite.jobRuns);
+export const inboundQueue = derive(sqlite.inboundQueue);
+export const wecomCards = derive(sqlite.wecomCards);

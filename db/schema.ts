@@ -461,3 +461,60 @@ export const jobRuns = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.job, t.runKey] })],
 );
+
+/**
+ * What a platform pushed to us (a WeCom callback, a DingTalk frame), kept
+ * before it is acknowledged and handled after. The dedupe key makes a
+ * redelivery a no-op; a crash between the two leaves it "pending" for the
+ * next start.
+ */
+export const inboundQueue = sqliteTable(
+  "inbound_queue",
+  {
+    id: id(),
+    channel: short("channel", 16).notNull(),
+    dedupeKey: short("dedupe_key", 191).notNull(),
+    /** The parsed push as JSON. */
+    payload: text("payload").notNull(),
+    /** "pending", "done", or "failed" (gave up; an administrator sees it). */
+    status: short("status", 16).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    receivedAt: instant("received_at").notNull(),
+    handledAt: instant("handled_at"),
+    lastError: short("last_error", 500),
+  },
+  (t) => [
+    uniqueIndex("inbound_queue_dedupe_uq").on(t.dedupeKey),
+    index("inbound_queue_status_idx").on(t.status, t.id),
+  ],
+);
+
+/**
+ * Every WeCom template card we sent: one task per sending to one person.
+ * Response codes (from the send and from that person's clicks) are what
+ * let us change the card later; each is single use and ages out.
+ */
+export const wecomCards = sqliteTable(
+  "wecom_cards",
+  {
+    id: id(),
+    taskId: short("task_id", 128).notNull(),
+    cardKey: short("card_key", 128).notNull(),
+    personId: integer("person_id").notNull(),
+    userid: short("userid", 128).notNull(),
+    /**
+     * Unused response codes as JSON, [{"code": …, "at": ms}]: one from the
+     * send, one per click. Each changes the card once, within its window.
+     */
+    responseCodes: text("response_codes").notNull(),
+    /** The neutral card this copy shows now, as JSON. */
+    card: text("card").notNull(),
+    sentAt: instant("sent_at").notNull(),
+    /** A newer card replaced this one; NULL while it is current. */
+    supersededAt: instant("superseded_at"),
+  },
+  (t) => [
+    uniqueIndex("wecom_cards_task_uq").on(t.taskId),
+    index("wecom_cards_card_idx").on(t.cardKey, t.personId),
+  ],
+);

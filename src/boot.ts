@@ -5,6 +5,12 @@
  */
 import { openStore, type Store } from "../db/index.js";
 import { SimulatorChannel } from "../bots/simulator/channel.js";
+import {
+  bindRobotGroups,
+  wecomParts,
+  wecomRuntime,
+  type WecomRuntime,
+} from "../bots/wecom/runtime.js";
 import { ActionHandler } from "./actions.js";
 import { CommandHandler } from "./commands.js";
 import type { Config } from "./config.js";
@@ -24,6 +30,8 @@ export interface Bot {
   commands: CommandHandler;
   /** Delivers what the outbox holds now (after an action, so cards change at once). */
   deliverNow(): Promise<void>;
+  /** WeCom, when configured. */
+  wecom?: WecomRuntime;
   close(): Promise<void>;
 }
 
@@ -51,6 +59,17 @@ export async function boot(
   if (config.simulator) {
     ctx.outbox.register(new SimulatorChannel(store, ctx.clock));
   }
+  const wecom = config.wecom ? wecomParts(ctx, config.wecom) : undefined;
+  if (wecom && config.wecom) {
+    ctx.outbox.register(wecom.channel);
+    const unknown = await bindRobotGroups(store, config.wecom);
+    if (unknown.length > 0) {
+      log.warn(
+        { code: "wecom_robot_group_unknown", groups: unknown },
+        "WECOM_ROBOT_KEYS names groups the seed file does not have",
+      );
+    }
+  }
   await warnAboutCalendar(ctx);
   const referrals = new ReferralService(ctx);
   const actions = new ActionHandler(ctx, referrals);
@@ -65,7 +84,7 @@ export async function boot(
     await pass;
   };
 
-  return {
+  const bot: Bot = {
     ctx,
     referrals,
     actions,
@@ -73,6 +92,10 @@ export async function boot(
     deliverNow,
     close: () => store.close(),
   };
+  if (wecom && config.wecom) {
+    bot.wecom = wecomRuntime(bot, config.wecom, wecom);
+  }
+  return bot;
 }
 
 /**

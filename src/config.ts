@@ -38,7 +38,57 @@ const envSchema = z.object({
   SCHEDULE_OVERDUE_DIGEST: z.string().default("30 9 * * *"),
   SCHEDULE_WEEKLY_SUMMARY: z.string().default("0 9 * * *"),
   WEEKLY_SUMMARY_WEEKDAY: z.coerce.number().int().min(1).max(7).default(1),
+  WECOM_CORP_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be the corp ID from 我的企业")
+    .optional(),
+  WECOM_AGENT_ID: z
+    .string()
+    .regex(/^\d{1,10}$/, "must be the app's AgentId (digits)")
+    .transform(Number)
+    .optional(),
+  WECOM_SECRET: z.string().min(1).optional(),
+  WECOM_TOKEN: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9]{1,32}$/,
+      "must be the callback Token (letters and digits)",
+    )
+    .optional(),
+  WECOM_ENCODING_AES_KEY: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9]{43}$/,
+      "must be the 43 letters and digits of EncodingAESKey",
+    )
+    .optional(),
+  WECOM_API_BASE: z.url().default("https://qyapi.weixin.qq.com"),
+  WECOM_OAUTH_BASE: z.url().default("https://open.weixin.qq.com"),
+  WECOM_ROBOT_KEYS: z.string().optional(),
+  WECOM_CARD_UPDATE_HOURS: z.coerce.number().min(1).max(72).default(72),
 });
+
+const WECOM_VARS = [
+  "WECOM_CORP_ID",
+  "WECOM_AGENT_ID",
+  "WECOM_SECRET",
+  "WECOM_TOKEN",
+  "WECOM_ENCODING_AES_KEY",
+] as const;
+
+export interface WecomConfig {
+  corpId: string;
+  agentId: number;
+  secret: string;
+  token: string;
+  encodingAesKey: string;
+  apiBase: string;
+  oauthBase: string;
+  /** Group code → the key of the group robot that posts there. */
+  robotKeys: Readonly<Record<string, string>>;
+  /** How long a card's response code is used before a fresh card goes out. */
+  cardUpdateWindowMs: number;
+}
 
 export type Config = Readonly<{
   env: "development" | "production" | "test";
@@ -62,6 +112,7 @@ export type Config = Readonly<{
     weeklySummary: string;
   };
   weeklySummaryWeekday: number;
+  wecom?: WecomConfig;
 }>;
 
 export class ConfigError extends Error {}
@@ -87,7 +138,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
 
-  const realPlatform = false; // the WeCom and DingTalk channels add theirs here
+  const wecom = wecomConfig(e);
+  const realPlatform = wecom !== undefined;
   const simulator =
     e.SIMULATOR === "on" ||
     (e.SIMULATOR === "auto" && !realPlatform && e.NODE_ENV !== "production");
@@ -129,5 +181,56 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       weeklySummary: e.SCHEDULE_WEEKLY_SUMMARY,
     },
     weeklySummaryWeekday: e.WEEKLY_SUMMARY_WEEKDAY,
+    wecom,
   });
+}
+
+/** WeCom runs when all five credentials are set; some of them is a mistake. */
+function wecomConfig(e: z.infer<typeof envSchema>): WecomConfig | undefined {
+  const missing = WECOM_VARS.filter((name) => e[name] === undefined);
+  if (missing.length === WECOM_VARS.length) {
+    if (e.WECOM_ROBOT_KEYS) {
+      throw new ConfigError(
+        "configuration: WECOM_ROBOT_KEYS is set but WeCom is not; set " +
+          WECOM_VARS.join(", "),
+      );
+    }
+    return undefined;
+  }
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `configuration: WeCom is partly configured; also set ${missing.join(", ")}`,
+    );
+  }
+  return Object.freeze({
+    corpId: e.WECOM_CORP_ID!,
+    agentId: e.WECOM_AGENT_ID!,
+    secret: e.WECOM_SECRET!,
+    token: e.WECOM_TOKEN!,
+    encodingAesKey: e.WECOM_ENCODING_AES_KEY!,
+    apiBase: e.WECOM_API_BASE.replace(/\/$/, ""),
+    oauthBase: e.WECOM_OAUTH_BASE.replace(/\/$/, ""),
+    robotKeys: robotKeys(e.WECOM_ROBOT_KEYS ?? ""),
+    cardUpdateWindowMs: e.WECOM_CARD_UPDATE_HOURS * 3_600_000,
+  });
+}
+
+/** "mechanism=KEY,county=KEY2": which robot posts to which group. */
+function robotKeys(value: string): Readonly<Record<string, string>> {
+  const keys: Record<string, string> = {};
+  for (const pair of value.split(",").map((p) => p.trim())) {
+    if (pair === "") {
+      continue;
+    }
+    const match = /^([A-Za-z0-9_.-]{1,64})=([A-Za-z0-9-]{8,128})$/.exec(pair);
+    if (!match || match[1] in keys) {
+      // The value holds secrets: name the position, never echo it.
+      throw new ConfigError(
+        "configuration: WECOM_ROBOT_KEYS must be group=key pairs separated " +
+          "by commas, each group once, like mechanism=1a2b3c4d-…",
+      );
+    }
+    keys[match[1]] = match[2];
+  }
+  return Object.freeze(keys);
 }

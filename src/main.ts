@@ -55,6 +55,8 @@ async function main(): Promise<void> {
     server.once("error", reject);
   });
   const scheduler = config.jobs ? startScheduler(bot) : undefined;
+  // Pushes are handled whether or not the jobs run here.
+  const stopInbox = bot.wecom?.inbox.poll(config.outboxPollMs);
 
   const where = config.simulator
     ? `模拟器：${config.publicUrl}/sim`
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     log.info({ signal }, "shutting down");
     scheduler?.stop();
+    stopInbox?.();
     server.close();
     await bot.close();
     process.exit(0);

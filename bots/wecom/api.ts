@@ -5,6 +5,7 @@
  */
 import type { Logger } from "../../src/logger.js";
 import { redactUrl } from "../../src/logger.js";
+import { DeliveryError } from "../../src/channels/types.js";
 import { needsNewToken, wecomError } from "./errors.js";
 
 export interface WecomApiOptions {
@@ -15,7 +16,11 @@ export interface WecomApiOptions {
   agentId: number;
   log: Logger;
   now?: () => number;
+  timeoutMs?: number;
 }
+
+/** WeCom answers in well under a second; ten means it is not answering. */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 type Json = Record<string, unknown>;
 
@@ -39,6 +44,23 @@ export class WecomApi {
     return this.send({ touser, msgtype: "markdown", markdown: { content } });
   }
 
+  sendText(touser: string, content: string): Promise<Json> {
+    return this.send({ touser, msgtype: "text", text: { content } });
+  }
+
+  /** OAuth (snsapi_base): the member a one-time code stands for. */
+  async userIdForCode(code: string): Promise<string | undefined> {
+    const res = await this.call(
+      "/cgi-bin/auth/getuserinfo",
+      undefined,
+      `&code=${encodeURIComponent(code)}`,
+    );
+    // Someone outside the corp comes back with an openid and no userid.
+    return typeof res.userid === "string" && res.userid !== ""
+      ? res.userid
+      : undefined;
+  }
+
   updateCard(update: Json): Promise<Json> {
     return this.call("/cgi-bin/message/update_template_card", {
       agentid: this.o.agentId,
@@ -59,22 +81,30 @@ export class WecomApi {
     });
   }
 
-  private async call(path: string, body: Json): Promise<Json> {
+  /**
+   * A call with the cached token; when WeCom says the token is no longer
+   * good, one more try with a new one. Only the token that failed is
+   * dropped, so callers that fail together fetch one new token, not many.
+   */
+  private async call(path: string, body?: Json, extra = ""): Promise<Json> {
+    const attempt = async (token: string) => {
+      const url =
+        `${this.o.baseUrl}${path}?access_token=` +
+        `${encodeURIComponent(token)}${extra}`;
+      return this.request(body ? "POST" : "GET", url, body, path);
+    };
+    const token = await this.accessToken();
     try {
-      return await this.withToken(path, body);
+      return await attempt(token);
     } catch (error) {
       if (!needsNewToken(error)) {
         throw error;
       }
-      this.token = undefined;
-      return this.withToken(path, body);
+      if (this.token?.value === token) {
+        this.token = undefined;
+      }
+      return attempt(await this.accessToken());
     }
-  }
-
-  private async withToken(path: string, body: Json): Promise<Json> {
-    const token = await this.accessToken();
-    const url = `${this.o.baseUrl}${path}?access_token=${encodeURIComponent(token)}`;
-    return this.request("POST", url, body, path);
   }
 
   private accessToken(): Promise<string> {
@@ -105,11 +135,19 @@ export class WecomApi {
     body: Json | undefined,
     what: string,
   ): Promise<Json> {
-    const res = await fetch(url, {
-      method,
-      headers: body ? { "content-type": "application/json" } : undefined,
-      body: body ? JSON.stringify(body) : undefined,
-    });
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: body ? { "content-type": "application/json" } : undefined,
+        body: body ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(this.o.timeoutMs ?? REQUEST_TIMEOUT_MS),
+      });
+    } catch (error) {
+      // Unreachable, refused, or too slow: the message may be sent later.
+      const why = (error as Error).name === "TimeoutError" ? "超时" : "失败";
+      throw new DeliveryError(`企业微信：连接${what}${why}`, true);
+    }
     this.o.log.debug(
       {
         method,
@@ -121,7 +159,12 @@ export class WecomApi {
     if (!res.ok) {
       throw wecomError(-1);
     }
-    const json = (await res.json()) as Json;
+    let json: Json;
+    try {
+      json = (await res.json()) as Json;
+    } catch {
+      throw new DeliveryError(`企业微信：${what} 的应答不是 JSON`, true);
+    }
     const errcode = Number(json.errcode ?? 0);
     if (errcode !== 0) {
       throw wecomError(errcode);

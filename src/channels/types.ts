@@ -69,6 +69,20 @@ export class DeliveryError extends Error {
   }
 }
 
+/**
+ * Not now, and not a failure: the platform's pace for this recipient is
+ * used up (WeCom drops the excess silently). The outbox tries again
+ * after `retryAfterMs` without counting an attempt.
+ */
+export class DeliveryDeferred extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+  }
+}
+
 /** A click or command from any platform, after identity was checked. */
 export interface NeutralAction {
   channel: Channel["name"];

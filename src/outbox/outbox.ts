@@ -11,6 +11,7 @@ import type { Calendar } from "../calendar/calendar.js";
 import type { Logger } from "../logger.js";
 import { atTime, dateOf, timeOf } from "../time.js";
 import {
+  DeliveryDeferred,
   DeliveryError,
   type Card,
   type Channel,
@@ -161,8 +162,12 @@ export class Outbox {
       if (!(await this.claim(row.id, now))) {
         continue;
       }
-      const ok = await this.deliverOne(row, now);
-      ok ? sent++ : failed++;
+      const result = await this.deliverOne(row, now);
+      if (result === "sent") {
+        sent++;
+      } else if (result === "failed") {
+        failed++;
+      }
     }
     if (failed > 0) {
       this.log.warn(
@@ -191,7 +196,7 @@ export class Outbox {
   private async deliverOne(
     row: typeof import("../../db/schema.js").outbox.$inferSelect,
     now: number,
-  ): Promise<boolean> {
+  ): Promise<"sent" | "failed" | "deferred"> {
     const { outbox, cardDeliveries } = this.store.t;
     const body = JSON.parse(row.payload) as OutboundMessage;
     try {
@@ -241,10 +246,10 @@ export class Outbox {
           );
         }
       });
-      return true;
+      return "sent";
     } catch (error) {
       await this.recordFailure(row, error, now);
-      return false;
+      return error instanceof DeliveryDeferred ? "deferred" : "failed";
     }
   }
 
@@ -284,6 +289,17 @@ export class Outbox {
     now: number,
   ) {
     const { outbox } = this.store.t;
+    if (error instanceof DeliveryDeferred) {
+      this.log.debug(
+        { outboxId: row.id, waitMs: error.retryAfterMs, reason: error.message },
+        "outbox: delivery deferred",
+      );
+      await this.store.db
+        .update(outbox)
+        .set({ nextAttemptAt: now + error.retryAfterMs, lockedUntil: null })
+        .where(eq(outbox.id, row.id));
+      return;
+    }
     const attempts = row.attempts + 1;
     const retryable =
       error instanceof DeliveryError

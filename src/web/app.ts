@@ -5,6 +5,7 @@
  */
 import Koa from "koa";
 import { mountSimulator } from "../../bots/simulator/routes.js";
+import { signInInsideWecom, wecomRoutes } from "../../bots/wecom/routes.js";
 import type { Bot } from "../boot.js";
 import { AppError } from "../errors.js";
 import { apiRoutes } from "./api.js";
@@ -62,6 +63,12 @@ export function createWebApp(bot: Bot): Koa<WebState> {
       );
     }
   });
+  if (bot.wecom) {
+    // WeCom posts raw XML from its servers: before the body reader and
+    // the same-origin check, which are for our own pages.
+    app.use(wecomRoutes(bot.wecom));
+    app.use(signInInsideWecom(bot.wecom));
+  }
   app.use(sameOriginWrites());
   app.use(bodyReader());
   for (const router of [pageRoutes(), apiRoutes(), adminRoutes()]) {

@@ -1,0 +1,442 @@
+/**
+ * What WeCom pushes, from the moment it is opened to the moment it is
+ * done. `accept` runs inside the callback request: it stores the push
+ * under its dedupe key and says what to answer at once; everything else
+ * happens in `drain`, after the answer, so WeCom never waits on our
+ * workflows (it gives up after five seconds and pushes again).
+ */
+import { and, asc, eq, gt, lt, max } from "drizzle-orm";
+import type { Bot } from "../../src/boot.js";
+import type { Card } from "../../src/channels/types.js";
+import { AppError } from "../../src/errors.js";
+import type { Logger } from "../../src/logger.js";
+import type { Person } from "../../src/units/directory.js";
+import type { WecomApi } from "./api.js";
+import { parseCodes } from "./channel.js";
+import type { WecomInbound } from "./events.js";
+import { templateCard } from "./render.js";
+
+/** WeCom waits 5 s; answer well before, stored or not. */
+const ACK_BUDGET_MS = 3_000;
+/** A push whose handling crashed the process is picked up again after this. */
+const STALE_CLAIM_MS = 5 * 60_000;
+const MAX_ATTEMPTS = 5;
+
+/** What the callback answers right away. */
+export type Ack =
+  | { reply: "none" }
+  /** Grey out the clicked card's buttons with this label until it changes. */
+  | { reply: "button"; to: string; label: string };
+
+const BUSY_LABEL = "处理中…";
+
+/** Message types we cannot read yet; the sender is told so. */
+const UNREAD_TYPES = new Set(["image", "voice", "video", "file", "link"]);
+
+export class WecomInbox {
+  private draining?: Promise<void>;
+  private again = false;
+
+  constructor(
+    private readonly bot: Bot,
+    private readonly api: WecomApi,
+    private readonly link: (url: string) => string,
+    private readonly log: Logger,
+    private readonly ackBudgetMs = ACK_BUDGET_MS,
+  ) {}
+
+  /** Stores a push (once per dedupe key) and starts handling it. */
+  async accept(push: WecomInbound): Promise<Ack> {
+    const { store, clock } = this.bot.ctx;
+    const key = dedupeKeyOf(push);
+    const stored = store.tx((q) =>
+      store.insertIfAbsent(q, store.t.inboundQueue, {
+        channel: "wecom",
+        dedupeKey: key,
+        payload: JSON.stringify(push),
+        status: "pending",
+        attempts: 0,
+        receivedAt: clock.now(),
+      }),
+    );
+    stored.then(
+      () => this.kick(),
+      (error: unknown) =>
+        this.log.error(
+          { err: error, code: "wecom_push_not_stored", key },
+          "wecom: a push could not be stored; WeCom will push it again",
+        ),
+    );
+    const first = await Promise.race([
+      stored,
+      new Promise<"late">((resolve) =>
+        setTimeout(resolve, this.ackBudgetMs, "late").unref(),
+      ),
+    ]);
+    if (first === "late") {
+      this.log.warn(
+        { code: "wecom_slow_store", key },
+        "wecom: storing a push is slow; answered without waiting",
+      );
+      return { reply: "none" };
+    }
+    if (first && push.kind === "action" && push.action.cardKey) {
+      return {
+        reply: "button",
+        to: push.action.externalUserId,
+        label: BUSY_LABEL,
+      };
+    }
+    return { reply: "none" };
+  }
+
+  /**
+   * Handles leftovers now and then: pushes a crash or a failure left
+   * pending. Returns the function that stops it.
+   */
+  poll(everyMs: number): () => void {
+    const run = () =>
+      void this.kick().catch((error: unknown) =>
+        this.log.error(
+          { err: error, code: "wecom_inbox_failed" },
+          "wecom: handling pushes failed",
+        ),
+      );
+    run();
+    const timer = setInterval(run, everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  /** Handles what is pending; concurrent calls share one pass. */
+  kick(): Promise<void> {
+    if (this.draining) {
+      this.again = true;
+      return this.draining;
+    }
+    this.draining = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.drain();
+        } while (this.again);
+      } finally {
+        this.draining = undefined;
+      }
+    })();
+    return this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    const { store, clock } = this.bot.ctx;
+    const { inboundQueue } = store.t;
+    // Claims a crash left behind are free again.
+    await store.db
+      .update(inboundQueue)
+      .set({ status: "pending" })
+      .where(
+        and(
+          eq(inboundQueue.channel, "wecom"),
+          eq(inboundQueue.status, "working"),
+          lt(inboundQueue.handledAt, clock.now() - STALE_CLAIM_MS),
+        ),
+      );
+    // One pass goes forward through the queue: a push that failed waits
+    // for the next pass instead of being tried again at once.
+    let after = 0;
+    for (;;) {
+      const rows = await store.db
+        .select()
+        .from(inboundQueue)
+        .where(
+          and(
+            eq(inboundQueue.channel, "wecom"),
+            eq(inboundQueue.status, "pending"),
+            gt(inboundQueue.id, after),
+          ),
+        )
+        .orderBy(asc(inboundQueue.id))
+        .limit(20);
+      if (rows.length === 0) {
+        return;
+      }
+      for (const row of rows) {
+        await this.handleRow(row);
+        after = row.id;
+      }
+      await this.bot.deliverNow();
+    }
+  }
+
+  private async handleRow(row: {
+    id: number;
+    payload: string;
+    attempts: number;
+  }): Promise<void> {
+    const { store, clock } = this.bot.ctx;
+    const { inboundQueue } = store.t;
+    const claimed = await store.db
+      .update(inboundQueue)
+      .set({ status: "working", handledAt: clock.now() })
+      .where(
+        and(eq(inboundQueue.id, row.id), eq(inboundQueue.status, "pending")),
+      );
+    if (store.changes(claimed) !== 1) {
+      return;
+    }
+    try {
+      await this.handle(JSON.parse(row.payload) as WecomInbound);
+      await store.db
+        .update(inboundQueue)
+        .set({ status: "done", handledAt: clock.now(), lastError: null })
+        .where(eq(inboundQueue.id, row.id));
+    } catch (error) {
+      const attempts = row.attempts + 1;
+      const giveUp = attempts >= MAX_ATTEMPTS;
+      const reason = error instanceof Error ? error.message : String(error);
+      this.log.error(
+        { err: error, code: "wecom_push_failed", inboundId: row.id, giveUp },
+        "wecom: handling a push failed",
+      );
+      await store.db
+        .update(inboundQueue)
+        .set({
+          status: giveUp ? "failed" : "pending",
+          attempts,
+          handledAt: clock.now(),
+          lastError: reason.slice(0, 500),
+        })
+        .where(eq(inboundQueue.id, row.id));
+    }
+  }
+
+  private async handle(push: WecomInbound): Promise<void> {
+    const { directory } = this.bot.ctx;
+    if (push.kind === "action") {
+      return this.handleAction(push);
+    }
+    if (push.kind === "command") {
+      const person = await directory.personByBinding(
+        "wecom",
+        push.command.externalUserId,
+      );
+      const reply = await this.bot.commands.handle(push.command);
+      return this.reply(
+        person,
+        push.command.externalUserId,
+        push.command.eventKey,
+        reply,
+      );
+    }
+    const person = await directory.personByBinding(
+      "wecom",
+      push.externalUserId,
+    );
+    if (push.kind === "location") {
+      return this.reply(
+        person,
+        push.externalUserId,
+        push.eventKey,
+        "已收到您发送的位置。目前没有需要发送位置的事项。发送“帮助”查看可用指令。",
+      );
+    }
+    if (UNREAD_TYPES.has(push.type)) {
+      return this.reply(
+        person,
+        push.externalUserId,
+        push.eventKey,
+        "机器人暂时只能读懂文字指令。发送“帮助”查看可用指令；材料请在表单页面中上传或按原渠道报送。",
+      );
+    }
+    // Entering the app and other events need no answer.
+  }
+
+  private async handleAction(
+    push: Extract<WecomInbound, { kind: "action" }>,
+  ): Promise<void> {
+    const { ctx } = this.bot;
+    const { store, clock } = ctx;
+    const { wecomCards, outbox } = store.t;
+    const { action } = push;
+    const userid = action.externalUserId;
+
+    const [copy] = await store.db
+      .select()
+      .from(wecomCards)
+      .where(eq(wecomCards.taskId, push.taskId));
+    if (copy && push.responseCode) {
+      const codes = parseCodes(copy.responseCodes);
+      if (!codes.some((c) => c.code === push.responseCode)) {
+        codes.push({ code: push.responseCode, at: clock.now() });
+        await store.db
+          .update(wecomCards)
+          .set({ responseCodes: JSON.stringify(codes) })
+          .where(eq(wecomCards.id, copy.id));
+      }
+    }
+    const person = await ctx.directory.personByBinding("wecom", userid);
+    const card = copy ? (JSON.parse(copy.card) as Card) : undefined;
+
+    if (!copy || !card || copy.userid !== userid) {
+      const text =
+        "无法识别这张卡片，可能不是本机器人发出的。发送“待办”查看需要办理的事项。";
+      return this.reply(person, userid, action.eventKey, text);
+    }
+    if (copy.supersededAt !== null) {
+      await this.direct(
+        userid,
+        push.responseCode,
+        copy.taskId,
+        superseded(card),
+      );
+      return;
+    }
+
+    const [{ last }] = await store.db
+      .select({ last: max(outbox.id) })
+      .from(outbox);
+    let message: string;
+    try {
+      message = (await this.bot.actions.handle(action)).message;
+    } catch (error) {
+      if (!(error instanceof AppError)) {
+        throw error;
+      }
+      message = error.userMessage;
+    }
+    // Did the action change this member's card? If not, the buttons
+    // greyed out by our first answer come back, with a word on why.
+    const [changed] = person
+      ? await store.db
+          .select({ id: outbox.id })
+          .from(outbox)
+          .where(
+            and(
+              gt(outbox.id, last ?? 0),
+              eq(outbox.cardKey, copy.cardKey),
+              eq(outbox.targetType, "person"),
+              eq(outbox.targetId, person.id),
+            ),
+          )
+          .limit(1)
+      : [];
+    if (changed) {
+      return;
+    }
+    if (person) {
+      const now = clock.now();
+      await store.tx((q) =>
+        ctx.outbox.enqueue(
+          q,
+          {
+            dedupeKey: `restore:${action.eventKey}`,
+            target: { type: "person", id: person.id },
+            body: { type: "card_update", card },
+            notBefore: now,
+          },
+          now,
+        ),
+      );
+    } else {
+      await this.direct(userid, push.responseCode, copy.taskId, card);
+    }
+    await this.reply(person, userid, action.eventKey, message);
+  }
+
+  /**
+   * An answer to one member: through the outbox when we know them, else
+   * straight to WeCom (nobody to queue it for).
+   */
+  private async reply(
+    person: Person | undefined,
+    userid: string,
+    eventKey: string,
+    text: string,
+  ): Promise<void> {
+    if (person) {
+      const { ctx } = this.bot;
+      const now = ctx.clock.now();
+      await ctx.store.tx((q) =>
+        ctx.outbox.enqueue(
+          q,
+          {
+            dedupeKey: `reply:wecom:${eventKey}`,
+            target: { type: "person", id: person.id },
+            body: { type: "text", text },
+            notBefore: now,
+          },
+          now,
+        ),
+      );
+      return;
+    }
+    try {
+      await this.api.sendText(userid, text);
+    } catch (error) {
+      this.log.warn(
+        { err: error, code: "wecom_reply_failed" },
+        "wecom: could not answer an unknown member",
+      );
+    }
+  }
+
+  /** Changes one clicked card at once with the click's own code. */
+  private async direct(
+    userid: string,
+    code: string | undefined,
+    taskId: string,
+    card: Card,
+  ): Promise<void> {
+    if (!code) {
+      return;
+    }
+    try {
+      await this.api.updateCard({
+        userids: [userid],
+        response_code: code,
+        template_card: templateCard(card, taskId, this.link),
+      });
+      const { store } = this.bot.ctx;
+      const { wecomCards } = store.t;
+      const [copy] = await store.db
+        .select()
+        .from(wecomCards)
+        .where(eq(wecomCards.taskId, taskId));
+      if (copy) {
+        const left = parseCodes(copy.responseCodes).filter(
+          (c) => c.code !== code,
+        );
+        await store.db
+          .update(wecomCards)
+          .set({ responseCodes: JSON.stringify(left) })
+          .where(eq(wecomCards.id, copy.id));
+      }
+    } catch (error) {
+      this.log.warn(
+        { err: error, code: "wecom_card_update_failed", taskId },
+        "wecom: could not change a clicked card",
+      );
+    }
+  }
+}
+
+/** The key a push is stored under: the event's own, from decrypted fields. */
+export function dedupeKeyOf(push: WecomInbound): string {
+  switch (push.kind) {
+    case "action":
+      return push.action.eventKey;
+    case "command":
+      return push.command.eventKey;
+    default:
+      return push.eventKey;
+  }
+}
+
+/** An old copy of a card, after a newer one went out to the same member. */
+function superseded(card: Card): Card {
+  return {
+    ...card,
+    status: { text: "此卡片已有新版本，请在最新的卡片上办理", tone: "info" },
+    buttons: card.buttons.filter((b) => b.url),
+  };
+}

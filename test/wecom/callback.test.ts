@@ -1,0 +1,140 @@
+/**
+ * WeCom callbacks end to end against the fake: a click on a delivered
+ * card signs the referral once however often WeCom pushes it, distinct
+ * clicks in one second are all kept, the clicker's card greys out at
+ * once and every copy changes after, and the 200 does not wait for the
+ * workflow.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import type { Store } from "../../db/index.js";
+import { childOf, textOf } from "../../bots/wecom/xml.js";
+import { loadView } from "../../src/referrals/view.js";
+import { engines } from "../helpers/db.js";
+import { sourceCase, unitId } from "../helpers/bot.js";
+import { startWecomWorld, wx, type WecomWorld } from "./harness.js";
+
+async function count(store: Store, table: "receipts" | "inboundQueue") {
+  const [row] = await store.db
+    .select({ n: sql<number>`count(*)` })
+    .from(store.t[table]);
+  return Number(row.n);
+}
+
+describe.each(engines())("WeCom callbacks on $name", (engine) => {
+  let world: WecomWorld;
+
+  beforeEach(async () => {
+    world = await startWecomWorld(await engine.open());
+  });
+  afterEach(async () => {
+    await world.close();
+    await engine.release();
+  });
+
+  /** 王建国 refers a case to the city housing bureau; notices go out. */
+  async function refer(caseName = "滨江花园项目欠薪案") {
+    const { bot } = world;
+    const person = await bot.ctx.directory.personByBinding(
+      "wecom",
+      wx("wangjg"),
+    );
+    const housing = await unitId(bot, "city.housing");
+    const outcome = await bot.referrals.create(
+      { person: person!, channel: "web" },
+      sourceCase(housing, {
+        caseName,
+        referralDate: "2026-10-09",
+        foundDate: "2026-10-08",
+      }),
+    );
+    await bot.deliverNow();
+    return outcome.referralId;
+  }
+
+  function taskOf(userid: string, caseName: string): string {
+    const card = world
+      .cards(userid)
+      .filter((c) => JSON.stringify(c.body).includes(caseName))
+      .at(-1);
+    if (!card) {
+      throw new Error(`${userid} has no card for ${caseName}`);
+    }
+    return String(card.body.task_id);
+  }
+
+  it("delivers the notice as a button card with a valid task id", async () => {
+    await refer();
+    for (const who of ["zhangw", "chenj"]) {
+      const card = world.lastCard(wx(who)).body;
+      expect(card.card_type).toBe("button_interaction");
+      expect(String(card.task_id)).toMatch(/^[0-9a-zA-Z_\-@]{1,128}$/);
+      const buttons = card.button_list as { text: string; key?: string }[];
+      expect(buttons.map((b) => b.text)).toEqual(["签收", "退回", "详情"]);
+      expect(buttons[0].key).toBe("referral.sign");
+    }
+    // One task per sending: the two copies never share a task id.
+    expect(taskOf(wx("zhangw"), "滨江")).not.toBe(taskOf(wx("chenj"), "滨江"));
+  });
+
+  it("signs once however often WeCom pushes the click", async () => {
+    const id = await refer();
+    const xml = world.click(
+      wx("zhangw"),
+      taskOf(wx("zhangw"), "滨江"),
+      "referral.sign",
+    );
+    const results = [];
+    for (let i = 0; i < 4; i++) {
+      results.push(await world.push(xml));
+    }
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    // The first answer greys out the clicker's buttons at once.
+    const reply = results[0].reply!;
+    expect(textOf(reply, "MsgType")).toBe("update_button");
+    expect(textOf(reply, "ToUserName")).toBe(wx("zhangw"));
+    expect(textOf(childOf(reply, "Button")!, "ReplaceName")).toBe("处理中…");
+    expect(results.slice(1).every((r) => r.body === "")).toBe(true);
+
+    await world.settle();
+    const store = world.bot.ctx.store;
+    expect(await count(store, "receipts")).toBe(1);
+    expect(await count(store, "inboundQueue")).toBe(1);
+    const view = await loadView(world.bot.ctx, world.bot.ctx.store.db, id);
+    expect(view.referral.status).toBe("in_progress");
+
+    // Both liaisons' copies and the referrer's tracking card changed
+    // through update_template_card; no fresh card went out.
+    const updated = world.fake.cardUpdates.flatMap((u) => u.userids);
+    expect(updated.sort()).toEqual([wx("chenj"), wx("wangjg"), wx("zhangw")]);
+    for (const userid of [wx("chenj"), wx("zhangw")]) {
+      const update = world.fake.cardUpdates.find(
+        (u) => u.userids[0] === userid,
+      )!;
+      const card = update.body.template_card as Record<string, unknown>;
+      expect(card.task_id).toBe(taskOf(userid, "滨江"));
+      expect(JSON.stringify(card)).toContain("张伟 已于");
+    }
+    expect(world.cards(wx("zhangw"))).toHaveLength(1);
+  });
+
+  it("keeps five different clicks made in the same second", async () => {
+    const names = ["甲", "乙", "丙", "丁", "戊"].map((n) => `${n}项目欠薪案`);
+    for (const name of names) {
+      await refer(name);
+    }
+    const second = Math.floor(world.clock.now() / 1000);
+    const pushes = names.map((name) =>
+      world.click(
+        wx("zhangw"),
+        taskOf(wx("zhangw"), name),
+        "referral.sign",
+        second,
+      ),
+    );
+    const results = await Promise.all(pushes.map((xml) => world.push(xml)));
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    await world.settle();
+    expect(await count(world.bot.ctx.store, "receipts")).toBe(5);
+  });
+});
