@@ -282,7 +282,8 @@ export async function startWecomWorld(
       server.closeAllConnections();
       server.close();
       await fake.stop();
-      await bot.close();
+      // The store is the engine's to close; only let pending work end.
+      await bot.wecom!.inbox.kick().catch(() => undefined);
     },
   };
 }
