@@ -11,6 +11,11 @@ import type { Person } from "../units/directory.js";
 
 const LIST_LIMIT = 200;
 
+const CHANNEL_NAMES: Record<string, string> = {
+  wecom: "企业微信",
+  dingtalk: "钉钉",
+};
+
 export function requireAdmin(person: Person): void {
   if (!person.roles.has("admin")) {
     throw forbidden("只有管理员可以查看此页面。");
@@ -20,7 +25,7 @@ export function requireAdmin(person: Person): void {
 export async function adminOverview(ctx: AppContext) {
   const t = ctx.store.t;
   const db = ctx.store.db;
-  const [failed, pending, escalations, returns, provisional, cal] =
+  const [failed, pending, escalations, returns, provisional, cal, pushes] =
     await Promise.all([
       db
         .select()
@@ -58,6 +63,12 @@ export async function adminOverview(ctx: AppContext) {
           and(eq(t.clocks.status, "open"), eq(t.clocks.provisional, true)),
         ),
       ctx.calendars.get(),
+      db
+        .select()
+        .from(t.inboundQueue)
+        .where(eq(t.inboundQueue.status, "failed"))
+        .orderBy(desc(t.inboundQueue.id))
+        .limit(LIST_LIMIT),
     ]);
 
   const unitIds = [
@@ -85,6 +96,14 @@ export async function adminOverview(ctx: AppContext) {
       createdAt: m.createdAt,
     })),
     pendingCount: Number(pending[0]?.n ?? 0),
+    /** Clicks and messages from a platform the bot could not handle. */
+    failedPushes: pushes.map((p) => ({
+      id: p.id,
+      channel: CHANNEL_NAMES[p.channel] ?? p.channel,
+      receivedAt: p.receivedAt,
+      attempts: p.attempts,
+      reason: p.lastError ?? "",
+    })),
     escalations: escalations.map((e) => ({ ...e, unit: unitName(e.unitId) })),
     returnsByUnit: returns
       .map((r) => ({ unit: unitName(r.unitId), count: Number(r.n) }))
@@ -157,6 +176,41 @@ export async function retryMessage(
       subjectType: "outbox",
       subjectId: id,
       action: "outbox.retry",
+      detail: { lastError: row.lastError },
+    });
+  });
+}
+
+/** Hands a failed push to the platform's inbox again. */
+export async function retryPush(
+  ctx: AppContext,
+  admin: Person,
+  id: number,
+): Promise<void> {
+  requireAdmin(admin);
+  const { inboundQueue } = ctx.store.t;
+  const now = ctx.clock.now();
+  await ctx.store.tx(async (q) => {
+    const [row] = await q
+      .select()
+      .from(inboundQueue)
+      .where(eq(inboundQueue.id, id));
+    if (!row) {
+      throw notFound("该推送");
+    }
+    if (row.status !== "failed") {
+      throw conflict("not_failed", "只有处理失败的推送可以重新处理。");
+    }
+    await q
+      .update(inboundQueue)
+      .set({ status: "pending", attempts: 0, lastError: null })
+      .where(and(eq(inboundQueue.id, id), eq(inboundQueue.status, "failed")));
+    await audit(ctx.store, q, {
+      actor: { personId: admin.id, name: admin.name, channel: "web" },
+      at: now,
+      subjectType: "inbound",
+      subjectId: id,
+      action: "inbound.retry",
       detail: { lastError: row.lastError },
     });
   });

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import type { Store } from "../../db/index.js";
 import { childOf, textOf } from "../../bots/wecom/xml.js";
+import { adminOverview, retryPush } from "../../src/admin/overview.js";
 import { loadView } from "../../src/referrals/view.js";
 import { engines } from "../helpers/db.js";
 import { sourceCase, unitId } from "../helpers/bot.js";
@@ -136,5 +137,40 @@ describe.each(engines())("WeCom callbacks on $name", (engine) => {
     expect(results.every((r) => r.status === 200)).toBe(true);
     await world.settle();
     expect(await count(world.bot.ctx.store, "receipts")).toBe(5);
+  });
+
+  it("shows an administrator a push it could not handle, and retries it", async () => {
+    await refer();
+    const { bot } = world;
+    const handle = bot.actions.handle.bind(bot.actions);
+    let broken = true;
+    bot.actions.handle = async (action) => {
+      if (broken) {
+        throw new Error("database unavailable");
+      }
+      return handle(action);
+    };
+    const xml = world.click(
+      wx("zhangw"),
+      taskOf(wx("zhangw"), "滨江"),
+      "referral.sign",
+    );
+    expect((await world.push(xml)).status).toBe(200);
+    for (let i = 0; i < 5; i++) {
+      await world.settle();
+    }
+    let overview = await adminOverview(bot.ctx);
+    expect(overview.failedPushes).toMatchObject([
+      { channel: "企业微信", attempts: 5, reason: "database unavailable" },
+    ]);
+    expect(await count(bot.ctx.store, "receipts")).toBe(0);
+
+    broken = false;
+    const admin = await bot.ctx.directory.personByBinding("wecom", wx("admin"));
+    await retryPush(bot.ctx, admin!, overview.failedPushes[0].id);
+    await world.settle();
+    overview = await adminOverview(bot.ctx);
+    expect(overview.failedPushes).toEqual([]);
+    expect(await count(bot.ctx.store, "receipts")).toBe(1);
   });
 });

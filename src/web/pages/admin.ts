@@ -4,7 +4,12 @@
  * city government office, returns per unit, and calendar coverage.
  */
 import { Router } from "@koa/router";
-import { adminOverview, requireAdmin, retryMessage } from "../../admin/overview.js";
+import {
+  adminOverview,
+  requireAdmin,
+  retryMessage,
+  retryPush,
+} from "../../admin/overview.js";
 import { formatInstant } from "../../time.js";
 import { html } from "../html.js";
 import { routeId } from "../params.js";
@@ -38,6 +43,13 @@ export function adminRoutes(): Router<WebState> {
     ctx.body = { message: "已重新投递。" };
   });
 
+  router.post("/api/admin/inbound/:id/retry", async (ctx) => {
+    const person = await requirePerson(ctx);
+    await retryPush(ctx.state.bot.ctx, person, routeId(ctx, "该推送"));
+    await ctx.state.bot.wecom?.inbox.kick();
+    ctx.body = { message: "已重新处理。" };
+  });
+
   return router;
 }
 
@@ -56,6 +68,20 @@ ${o.failed.length === 0
 ${apiForm({
   api: `/api/admin/outbox/${m.id}/retry`,
   submitLabel: "重新投递",
+  fields: [],
+  done: { href: "/admin", label: "返回管理页" },
+})}</li>`)}</ul>`}
+
+${o.failedPushes.length === 0
+  ? ""
+  : html`<h2>处理失败的平台推送（${o.failedPushes.length}）</h2>
+<p class="hint">聊天平台送来的点击或消息多次处理出错。排除原因后可重新处理；同一操作不会被重复办理。</p>
+<ul class="history">${o.failedPushes.map((p) => html`<li>
+<strong>${p.channel}</strong>（${formatInstant(p.receivedAt)} 收到，已尝试 ${p.attempts} 次）
+<p>原因：${p.reason}</p>
+${apiForm({
+  api: `/api/admin/inbound/${p.id}/retry`,
+  submitLabel: "重新处理",
   fields: [],
   done: { href: "/admin", label: "返回管理页" },
 })}</li>`)}</ul>`}
