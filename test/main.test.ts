@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { encrypt, getSignature } from "@wecom/crypto";
 import { afterEach, describe, expect, it } from "vitest";
+import { FakeWecom } from "./fakes/wecom-server.js";
 
 /** A port nothing listens on right now. */
 async function freePort(): Promise<number> {
@@ -74,5 +76,53 @@ describe("npm start", () => {
     const code = await new Promise((resolve) => child!.once("exit", resolve));
     expect(code).toBe(1);
     expect(err).toContain("configuration: PORT");
+  });
+
+  it("serves WeCom instead of the simulator when WeCom is configured", async () => {
+    dir = mkdtempSync(join(tmpdir(), "qianxin-wecom-"));
+    const fake = new FakeWecom({ corpId: "ww_fakecorp" });
+    const fakeBase = await fake.start();
+    try {
+      const port = await freePort();
+      const token = "QDG6eK";
+      const key = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+      child = start({
+        PORT: String(port),
+        DATABASE_URL: `sqlite:${join(dir, "bot.db")}`,
+        LOG_PRETTY: "false",
+        JOBS: "false",
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        SESSION_SECRET: "s".repeat(40),
+        WECOM_CORP_ID: "ww_fakecorp",
+        WECOM_AGENT_ID: "1000002",
+        WECOM_SECRET: "fake-secret",
+        WECOM_TOKEN: token,
+        WECOM_ENCODING_AES_KEY: key,
+        WECOM_API_BASE: fakeBase,
+        WECOM_OAUTH_BASE: fakeBase,
+      });
+      const out = await waitFor(child, "欠薪联动助手已启动");
+      expect(out).not.toContain("/sim");
+
+      // WeCom's URL verification, as the admin console does on saving.
+      const echostr = encrypt(key, "1616140317555161061", "ww_fakecorp");
+      const query = new URLSearchParams({
+        msg_signature: getSignature(token, "1409659589", "263014780", echostr),
+        timestamp: "1409659589",
+        nonce: "263014780",
+        echostr,
+      });
+      const verify = await fetch(
+        `http://127.0.0.1:${port}/wecom/callback?${query}`,
+      );
+      expect(verify.status).toBe(200);
+      expect(await verify.text()).toBe("1616140317555161061");
+
+      const sim = await fetch(`http://127.0.0.1:${port}/sim`);
+      expect(sim.status).toBe(404);
+    } finally {
+      child?.kill("SIGTERM");
+      await fake.stop();
+    }
   });
 });
