@@ -65,7 +65,7 @@ export class CommandHandler {
         ).message;
       }
       return text
-        ? `没有听懂“${text.slice(0, 20)}”。发送“帮助”查看可用指令。`
+        ? `没有听懂“${[...text].slice(0, 20).join("")}”。发送“帮助”查看可用指令。`
         : "没有收到文字内容。发送“帮助”查看可用指令。";
     } catch (error) {
       if (error instanceof AppError) {

@@ -16,8 +16,11 @@ import { parseCodes } from "./channel.js";
 import type { WecomInbound } from "./events.js";
 import { templateCard } from "./render.js";
 
-/** WeCom waits 5 s; answer well before, stored or not. */
-const ACK_BUDGET_MS = 3_000;
+/**
+ * WeCom waits 5 s. A push not stored by then is answered with an error
+ * (WeCom pushes it again) rather than acknowledged and maybe lost.
+ */
+const ACK_BUDGET_MS = 4_000;
 /** A push whose handling crashed the process is picked up again after this. */
 const STALE_CLAIM_MS = 5 * 60_000;
 const MAX_ATTEMPTS = 5;
@@ -25,6 +28,8 @@ const MAX_ATTEMPTS = 5;
 /** What the callback answers right away. */
 export type Ack =
   | { reply: "none" }
+  /** Not stored: a non-200 answer, so that WeCom pushes it again. */
+  | { reply: "retry" }
   /** Grey out the clicked card's buttons with this label until it changes. */
   | { reply: "button"; to: string; label: string };
 
@@ -45,7 +50,11 @@ export class WecomInbox {
     private readonly ackBudgetMs = ACK_BUDGET_MS,
   ) {}
 
-  /** Stores a push (once per dedupe key) and starts handling it. */
+  /**
+   * Stores a push (once per dedupe key) and starts handling it. Answers
+   * "retry" when the push could not be stored in time: WeCom then pushes
+   * it again, and the dedupe key keeps the two from counting twice.
+   */
   async accept(push: WecomInbound): Promise<Ack> {
     const { store, clock } = this.bot.ctx;
     const key = dedupeKeyOf(push);
@@ -59,26 +68,34 @@ export class WecomInbox {
         receivedAt: clock.now(),
       }),
     );
+    // Whenever it lands, even after we answered, the work starts.
     stored.then(
-      () => this.kick(),
-      (error: unknown) =>
-        this.log.error(
-          { err: error, code: "wecom_push_not_stored", key },
-          "wecom: a push could not be stored; WeCom will push it again",
-        ),
+      () => this.start(),
+      () => undefined,
     );
-    const first = await Promise.race([
-      stored,
-      new Promise<"late">((resolve) =>
-        setTimeout(resolve, this.ackBudgetMs, "late").unref(),
-      ),
-    ]);
+    let first: boolean | "late";
+    try {
+      first = await Promise.race([
+        stored,
+        new Promise<"late">((resolve) =>
+          setTimeout(resolve, this.ackBudgetMs, "late").unref(),
+        ),
+      ]);
+    } catch (error) {
+      this.log.error(
+        { err: error, code: "wecom_push_not_stored", key },
+        "wecom: a push could not be stored; answered with an error so " +
+          "that WeCom pushes it again",
+      );
+      return { reply: "retry" };
+    }
     if (first === "late") {
       this.log.warn(
         { code: "wecom_slow_store", key },
-        "wecom: storing a push is slow; answered without waiting",
+        "wecom: storing a push is slow; answered with an error so that " +
+          "WeCom pushes it again (the repeat is recognised)",
       );
-      return { reply: "none" };
+      return { reply: "retry" };
     }
     if (first && push.kind === "action" && push.action.cardKey) {
       return {
@@ -90,20 +107,23 @@ export class WecomInbox {
     return { reply: "none" };
   }
 
+  /** Starts a pass in the background; its failures are logged, not thrown. */
+  start(): void {
+    void this.kick().catch((error: unknown) =>
+      this.log.error(
+        { err: error, code: "wecom_inbox_failed" },
+        "wecom: handling pushes failed",
+      ),
+    );
+  }
+
   /**
    * Handles leftovers now and then: pushes a crash or a failure left
    * pending. Returns the function that stops it.
    */
   poll(everyMs: number): () => void {
-    const run = () =>
-      void this.kick().catch((error: unknown) =>
-        this.log.error(
-          { err: error, code: "wecom_inbox_failed" },
-          "wecom: handling pushes failed",
-        ),
-      );
-    run();
-    const timer = setInterval(run, everyMs);
+    this.start();
+    const timer = setInterval(() => this.start(), everyMs);
     timer.unref();
     return () => clearInterval(timer);
   }
@@ -160,9 +180,16 @@ export class WecomInbox {
       if (rows.length === 0) {
         return;
       }
+      const now = clock.now();
       for (const row of rows) {
-        await this.handleRow(row);
         after = row.id;
+        const waiting =
+          row.attempts > 0 &&
+          row.handledAt !== null &&
+          row.handledAt + retryDelayMs(row.attempts) > now;
+        if (!waiting) {
+          await this.handleRow(row);
+        }
       }
       await this.bot.deliverNow();
     }
@@ -207,6 +234,44 @@ export class WecomInbox {
           lastError: reason.slice(0, 500),
         })
         .where(eq(inboundQueue.id, row.id));
+      if (giveUp) {
+        await this.abandon(JSON.parse(row.payload) as WecomInbound);
+      }
+    }
+  }
+
+  /**
+   * A push we gave up on: the member who clicked gets the card back and a
+   * word, instead of a card greyed out for good.
+   */
+  private async abandon(push: WecomInbound): Promise<void> {
+    if (push.kind !== "action") {
+      return;
+    }
+    const userid = push.action.externalUserId;
+    try {
+      const { store } = this.bot.ctx;
+      const [copy] = await store.db
+        .select()
+        .from(store.t.wecomCards)
+        .where(eq(store.t.wecomCards.taskId, push.taskId));
+      if (copy && copy.userid === userid) {
+        await this.direct(
+          userid,
+          push.responseCode,
+          copy.taskId,
+          JSON.parse(copy.card) as Card,
+        );
+      }
+      await this.api.sendText(
+        userid,
+        "系统暂时无法办理您刚才的操作，请稍后重试，或打开卡片上的“详情”在页面中办理。",
+      );
+    } catch (error) {
+      this.log.warn(
+        { err: error, code: "wecom_abandon_notice_failed" },
+        "wecom: could not tell a member that their click failed",
+      );
     }
   }
 
@@ -418,6 +483,11 @@ export class WecomInbox {
       );
     }
   }
+}
+
+/** 10 s, 20 s, 40 s, 80 s between tries: a short outage passes. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(10_000 * 2 ** (attempts - 1), 300_000);
 }
 
 /** The key a push is stored under: the event's own, from decrypted fields. */

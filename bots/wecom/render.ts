@@ -25,9 +25,23 @@ const SOURCE = { desc: "欠薪联动助手", desc_color: 0 };
 
 export const byteLength = (s: string) => Buffer.byteLength(s, "utf8");
 
+/**
+ * Text WeCom accepts: half a surrogate pair would travel as a \uXXXX
+ * escape, which it refuses (errcode 40033), and so would control
+ * characters other than line breaks and tabs.
+ */
+export function clean(value: string): string {
+  return value
+    .replace(
+      /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+      "\uFFFD",
+    )
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "");
+}
+
 /** The first `max` characters (code points), with "…" when cut. */
 export function clip(value: string, max: number): string {
-  const chars = [...value];
+  const chars = [...clean(value)];
   return chars.length <= max ? value : chars.slice(0, max - 1).join("") + "…";
 }
 
@@ -94,6 +108,7 @@ export function splitByBytes(
   limit: number,
   overflow = "……（内容较长，其余请在系统中查看）",
 ): string[] {
+  text = clean(text);
   if (byteLength(text) <= limit) {
     return [text];
   }

@@ -70,6 +70,12 @@ async function callback(ctx: Context, rt: WecomRuntime): Promise<void> {
     agentId: String(rt.config.agentId),
   });
   const ack = await rt.inbox.accept(push);
+  if (ack.reply === "retry") {
+    ctx.status = 503;
+    ctx.type = "text/plain";
+    ctx.body = "retry";
+    return;
+  }
   ctx.status = 200;
   ctx.type = "text/plain";
   ctx.body = ack.reply === "none" ? "" : passiveReply(rt, ack, query.nonce);

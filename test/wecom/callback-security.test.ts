@@ -649,27 +649,73 @@ describe.each(engines())("WeCom callback security on $name", (engine) => {
       expect(actions.handle).toHaveBeenCalledTimes(1);
     });
 
-    it("answers within WeCom's 5 s while storing is slow", async () => {
+    it("asks WeCom to push again when storing is too slow, and counts it once", async () => {
       const store = world.bot.ctx.store;
       const insert = store.insertIfAbsent.bind(store);
+      let slow = true;
       vi.spyOn(store, "insertIfAbsent").mockImplementation(
         async (q, table, values) => {
-          if (table === store.t.inboundQueue) {
-            await new Promise((resolve) => setTimeout(resolve, 4000));
+          if (table === store.t.inboundQueue && slow) {
+            slow = false;
+            await new Promise((resolve) => setTimeout(resolve, 4500));
           }
           return insert(q, table, values);
         },
       );
-      const { result, logged } = await warnings(() =>
-        world.push(world.text(wx("zhangw"), "帮助")),
-      );
-      expect(result.status).toBe(200);
-      expect(result.ms).toBeLessThan(4000);
+      const push = world.text(wx("zhangw"), "帮助");
+      const { result, logged } = await warnings(() => world.push(push));
+      // Not acknowledged, so WeCom's retry is the safety net; still in time.
+      expect(result.status).toBe(503);
+      expect(result.ms).toBeLessThan(4800);
       expect(logged.map((l) => l.code)).toEqual(["wecom_slow_store"]);
 
+      // The slow insert lands after all; WeCom's retry is recognised.
       await vi.waitFor(async () => expect(await rows(store)).toHaveLength(1), {
         timeout: 5000,
         interval: 100,
+      });
+      const retry = await world.push(push);
+      expect(retry.status).toBe(200);
+      await world.settle();
+      expect(await rows(store)).toHaveLength(1);
+      expect(texts(wx("zhangw"))).toHaveLength(1);
+    });
+
+    it("asks WeCom to push again when the push cannot be stored", async () => {
+      const store = world.bot.ctx.store;
+      const insert = store.insertIfAbsent.bind(store);
+      let broken = true;
+      vi.spyOn(store, "insertIfAbsent").mockImplementation(
+        async (q, table, values) => {
+          if (table === store.t.inboundQueue && broken) {
+            broken = false;
+            throw new Error("lock wait timeout");
+          }
+          return insert(q, table, values);
+        },
+      );
+      const push = world.text(wx("zhangw"), "帮助");
+      const first = await world.push(push);
+      expect(first.status).toBe(503);
+      expect(await rows(store)).toHaveLength(0);
+      const again = await world.push(push);
+      expect(again.status).toBe(200);
+      await world.settle();
+      expect(texts(wx("zhangw"))).toHaveLength(1);
+    });
+
+    it("never lets a failure after the answer escape", async () => {
+      vi.spyOn(world.bot, "deliverNow").mockRejectedValueOnce(
+        new Error("outbox query failed"),
+      );
+      const result = await world.push(world.text(wx("zhangw"), "帮助"));
+      expect(result.status).toBe(200);
+      // The pass that failed is logged; the next one delivers the reply.
+      const errors = () =>
+        lines.filter((l) => Number(l.level) >= 50).map((l) => l.code);
+      await vi.waitFor(() => expect(errors()).toContain("wecom_inbox_failed"), {
+        timeout: 2000,
+        interval: 20,
       });
       await world.settle();
       expect(texts(wx("zhangw"))).toHaveLength(1);
@@ -699,6 +745,10 @@ describe.each(engines())("WeCom callback security on $name", (engine) => {
       );
       expect(await countOf(store, "receipts")).toBe(0);
 
+      // Not at once: a pass right away leaves it waiting.
+      await world.bot.wecom!.inbox.kick();
+      expect((await rows(store))[0].status).toBe("pending");
+      world.clock.advance(10_000);
       await world.bot.wecom!.inbox.kick();
       const [row] = await rows(store);
       expect(row).toMatchObject({ status: "done", lastError: null });
@@ -721,6 +771,8 @@ describe.each(engines())("WeCom callback security on $name", (engine) => {
         { timeout: 5000, interval: 20 },
       );
       for (let attempt = 2; attempt <= 5; attempt++) {
+        // 10 s, 20 s, 40 s, 80 s apart.
+        world.clock.advance(10_000 * 2 ** (attempt - 2));
         await world.bot.wecom!.inbox.kick();
         expect((await rows(store))[0].attempts).toBe(attempt);
       }
@@ -731,6 +783,7 @@ describe.each(engines())("WeCom callback security on $name", (engine) => {
         lastError: "still broken",
       });
       // A failed push is left for an administrator, not tried forever.
+      world.clock.advance(3_600_000);
       await world.bot.wecom!.inbox.kick();
       expect((await rows(store))[0].attempts).toBe(5);
       expect(world.bot.actions.handle).toHaveBeenCalledTimes(5);

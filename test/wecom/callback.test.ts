@@ -158,6 +158,7 @@ describe.each(engines())("WeCom callbacks on $name", (engine) => {
     expect((await world.push(xml)).status).toBe(200);
     for (let i = 0; i < 5; i++) {
       await world.settle();
+      world.clock.advance(5 * 60_000);
     }
     let overview = await adminOverview(bot.ctx);
     expect(overview.failedPushes).toMatchObject([

@@ -193,7 +193,7 @@ export async function startWecomWorld(
       status: res.status,
       ms,
       body,
-      reply: body ? openReply(body) : undefined,
+      reply: res.status === 200 && body ? openReply(body) : undefined,
     };
   };
 
