@@ -12,7 +12,7 @@ import type { Store } from "../../db/index.js";
 import { childOf, textOf, xmlFields } from "../../bots/wecom/xml.js";
 import { loadView } from "../../src/referrals/view.js";
 import { engines } from "../helpers/db.js";
-import { count as countOf, sourceCase, unitId } from "../helpers/bot.js";
+import { count as countOf } from "../helpers/bot.js";
 import { captureLog } from "../jobs/harness.js";
 import { OFFICIAL, PUSH, URL_CHECK, envelope } from "../bots/wecom/vectors.js";
 import {
@@ -438,26 +438,6 @@ describe.each(engines())("WeCom callback security on $name", (engine) => {
       .map((d) => String((d.body as { content: string }).content));
   }
 
-  /** 王建国 refers a case to the city housing bureau; cards go out. */
-  async function refer(caseName = "滨江花园项目欠薪案") {
-    const { bot } = world;
-    const person = await bot.ctx.directory.personByBinding(
-      "wecom",
-      wx("wangjg"),
-    );
-    const housing = await unitId(bot, "city.housing");
-    const outcome = await bot.referrals.create(
-      { person: person!, channel: "web" },
-      sourceCase(housing, {
-        caseName,
-        referralDate: "2026-10-09",
-        foundDate: "2026-10-08",
-      }),
-    );
-    await bot.deliverNow();
-    return outcome.referralId;
-  }
-
   function taskOf(userid: string): string {
     const card = world.cards(userid).at(-1);
     if (!card) {
@@ -622,7 +602,7 @@ describe.each(engines())("WeCom callback security on $name", (engine) => {
     beforeEach(() => open());
 
     it("answers the click at once while handling takes 3 s", async () => {
-      await refer();
+      await world.refer();
       const actions = world.bot.actions;
       const original = actions.handle.bind(actions);
       vi.spyOn(actions, "handle").mockImplementation(async (action) => {
@@ -722,7 +702,7 @@ describe.each(engines())("WeCom callback security on $name", (engine) => {
     });
 
     it("keeps a push whose handling failed once and handles it on the next pass", async () => {
-      const id = await refer();
+      const id = await world.refer();
       vi.spyOn(world.bot.actions, "handle").mockImplementationOnce(() => {
         throw new Error("database went away");
       });
@@ -758,7 +738,7 @@ describe.each(engines())("WeCom callback security on $name", (engine) => {
     });
 
     it("gives a push up as failed after five failures", async () => {
-      await refer();
+      await world.refer();
       vi.spyOn(world.bot.actions, "handle").mockImplementation(() => {
         throw new Error("still broken");
       });
@@ -795,7 +775,7 @@ describe.each(engines())("WeCom callback security on $name", (engine) => {
     beforeEach(() => open());
 
     it("does not act and says the card has a newer version", async () => {
-      const id = await refer();
+      const id = await world.refer();
       const userid = wx("zhangw");
       const oldTask = taskOf(userid);
       const store = world.bot.ctx.store;

@@ -12,7 +12,6 @@ import { childOf, textOf } from "../../bots/wecom/xml.js";
 import { adminOverview, retryPush } from "../../src/admin/overview.js";
 import { loadView } from "../../src/referrals/view.js";
 import { engines } from "../helpers/db.js";
-import { sourceCase, unitId } from "../helpers/bot.js";
 import { startWecomWorld, wx, type WecomWorld } from "./harness.js";
 
 async function count(store: Store, table: "receipts" | "inboundQueue") {
@@ -33,26 +32,6 @@ describe.each(engines())("WeCom callbacks on $name", (engine) => {
     await engine.release();
   });
 
-  /** 王建国 refers a case to the city housing bureau; notices go out. */
-  async function refer(caseName = "滨江花园项目欠薪案") {
-    const { bot } = world;
-    const person = await bot.ctx.directory.personByBinding(
-      "wecom",
-      wx("wangjg"),
-    );
-    const housing = await unitId(bot, "city.housing");
-    const outcome = await bot.referrals.create(
-      { person: person!, channel: "web" },
-      sourceCase(housing, {
-        caseName,
-        referralDate: "2026-10-09",
-        foundDate: "2026-10-08",
-      }),
-    );
-    await bot.deliverNow();
-    return outcome.referralId;
-  }
-
   function taskOf(userid: string, caseName: string): string {
     const card = world
       .cards(userid)
@@ -65,7 +44,7 @@ describe.each(engines())("WeCom callbacks on $name", (engine) => {
   }
 
   it("delivers the notice as a button card with a valid task id", async () => {
-    await refer();
+    await world.refer();
     for (const who of ["zhangw", "chenj"]) {
       const card = world.lastCard(wx(who)).body;
       expect(card.card_type).toBe("button_interaction");
@@ -79,7 +58,7 @@ describe.each(engines())("WeCom callbacks on $name", (engine) => {
   });
 
   it("signs once however often WeCom pushes the click", async () => {
-    const id = await refer();
+    const id = await world.refer();
     const xml = world.click(
       wx("zhangw"),
       taskOf(wx("zhangw"), "滨江"),
@@ -122,7 +101,7 @@ describe.each(engines())("WeCom callbacks on $name", (engine) => {
   it("keeps five different clicks made in the same second", async () => {
     const names = ["甲", "乙", "丙", "丁", "戊"].map((n) => `${n}项目欠薪案`);
     for (const name of names) {
-      await refer(name);
+      await world.refer(name);
     }
     const second = Math.floor(world.clock.now() / 1000);
     const pushes = names.map((name) =>
@@ -140,7 +119,7 @@ describe.each(engines())("WeCom callbacks on $name", (engine) => {
   });
 
   it("shows an administrator a push it could not handle, and retries it", async () => {
-    await refer();
+    await world.refer();
     const { bot } = world;
     const handle = bot.actions.handle.bind(bot.actions);
     let broken = true;

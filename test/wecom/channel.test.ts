@@ -10,7 +10,6 @@ import { adminOverview } from "../../src/admin/overview.js";
 import { byteLength } from "../../bots/wecom/render.js";
 import { captureLog } from "../jobs/harness.js";
 import { engines } from "../helpers/db.js";
-import { sourceCase, unitId } from "../helpers/bot.js";
 import { startWecomWorld, wx, ROBOT_KEY, type WecomWorld } from "./harness.js";
 
 const HOUR = 3_600_000;
@@ -49,24 +48,6 @@ describe.each(engines())("the WeCom channel on $name", (engine) => {
   async function outboxRows() {
     const { store } = world.bot.ctx;
     return store.db.select().from(store.t.outbox).orderBy(store.t.outbox.id);
-  }
-
-  async function refer() {
-    const { bot } = world;
-    const person = await bot.ctx.directory.personByBinding(
-      "wecom",
-      wx("wangjg"),
-    );
-    const housing = await unitId(bot, "city.housing");
-    const outcome = await bot.referrals.create(
-      { person: person!, channel: "web" },
-      sourceCase(housing, {
-        referralDate: "2026-10-09",
-        foundDate: "2026-10-08",
-      }),
-    );
-    await bot.deliverNow();
-    return outcome.referralId;
   }
 
   it("fetches one token for many senders and never logs it", async () => {
@@ -149,7 +130,7 @@ describe.each(engines())("the WeCom channel on $name", (engine) => {
   });
 
   it("sends a fresh card when the response codes have aged out", async () => {
-    const id = await refer();
+    const id = await world.refer();
     const first = world.lastCard(wx("chenj"));
     // Three days and more later, no code is good any more.
     world.clock.advance(73 * HOUR);
@@ -173,7 +154,7 @@ describe.each(engines())("the WeCom channel on $name", (engine) => {
   });
 
   it("falls back to a fresh card when WeCom refuses the code", async () => {
-    const id = await refer();
+    const id = await world.refer();
     world.fake.failNext(
       "/cgi-bin/message/update_template_card",
       { errcode: 42022 },

@@ -21,6 +21,7 @@ import { loadConfig } from "../../src/config.js";
 import { silentLogger, type Logger } from "../../src/logger.js";
 import { ManualClock, parseInstant } from "../../src/time.js";
 import { loadDemoPeople, loadUnits } from "../../src/units/seed.js";
+import { sourceCase } from "../helpers/bot.js";
 import { createWebApp } from "../../src/web/app.js";
 import {
   parseXml,
@@ -98,6 +99,8 @@ export interface WecomWorld {
     path: string,
   ): Promise<{ cookie: string; location: string }>;
   personId(key: string): Promise<number>;
+  /** 王建国 refers a case to the city housing bureau; notices go out. */
+  refer(caseName?: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -270,6 +273,23 @@ export async function startWecomWorld(
         cookie,
         location: step2.headers.get("location") ?? `status ${step2.status}`,
       };
+    },
+    async refer(caseName = "滨江花园项目欠薪案") {
+      const person = await bot.ctx.directory.personByBinding(
+        "wecom",
+        wx("wangjg"),
+      );
+      const housing = await bot.ctx.directory.unitByCode("city.housing");
+      const outcome = await bot.referrals.create(
+        { person: person!, channel: "web" },
+        sourceCase(housing!.id, {
+          caseName,
+          referralDate: "2026-10-09",
+          foundDate: "2026-10-08",
+        }),
+      );
+      await bot.deliverNow();
+      return outcome.referralId;
     },
     async personId(key) {
       const person = await bot.ctx.directory.personByBinding("wecom", wx(key));

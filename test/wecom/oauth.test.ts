@@ -8,7 +8,6 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { engines } from "../helpers/db.js";
-import { sourceCase, unitId } from "../helpers/bot.js";
 import { captureLog } from "../jobs/harness.js";
 import {
   AGENT_ID,
@@ -36,32 +35,12 @@ describe.each(engines())("WeCom sign-in on $name", (engine) => {
       log: captured.log,
     });
     oauthBase = world.bot.ctx.config.wecom!.oauthBase;
-    referralId = await refer();
+    referralId = await world.refer();
   });
   afterEach(async () => {
     await world.close();
     await engine.release();
   });
-
-  /** 王建国 refers a case to the city housing bureau; cards go out. */
-  async function refer(caseName = "滨江花园项目欠薪案") {
-    const { bot } = world;
-    const person = await bot.ctx.directory.personByBinding(
-      "wecom",
-      wx("wangjg"),
-    );
-    const housing = await unitId(bot, "city.housing");
-    const outcome = await bot.referrals.create(
-      { person: person!, channel: "web" },
-      sourceCase(housing, {
-        caseName,
-        referralDate: "2026-10-09",
-        foundDate: "2026-10-08",
-      }),
-    );
-    await bot.deliverNow();
-    return outcome.referralId;
-  }
 
   /** WeCom's authorize page for `userid`: the address it sends back to. */
   async function authorize(url: string, userid: string): Promise<URL> {
