@@ -2,13 +2,14 @@
  * What WeCom pushes, from the moment it is opened to the moment it is
  * done. `accept` runs inside the callback request: it stores the push
  * under its dedupe key and says what to answer at once; everything else
- * happens in `drain`, after the answer, so WeCom never waits on our
- * workflows (it gives up after five seconds and pushes again).
+ * happens after the answer (src/inbound/queue.ts), so WeCom never waits
+ * on our workflows (it gives up after five seconds and pushes again).
  */
-import { and, asc, eq, gt, lt, max } from "drizzle-orm";
+import { and, eq, gt, max } from "drizzle-orm";
 import type { Bot } from "../../src/boot.js";
 import type { Card } from "../../src/channels/types.js";
 import { AppError } from "../../src/errors.js";
+import { InboundQueue, type InboundHandler } from "../../src/inbound/queue.js";
 import type { Logger } from "../../src/logger.js";
 import type { Person } from "../../src/units/directory.js";
 import type { WecomApi } from "./api.js";
@@ -21,9 +22,6 @@ import { templateCard } from "./render.js";
  * (WeCom pushes it again) rather than acknowledged and maybe lost.
  */
 const ACK_BUDGET_MS = 4_000;
-/** A push whose handling crashed the process is picked up again after this. */
-const STALE_CLAIM_MS = 5 * 60_000;
-const MAX_ATTEMPTS = 5;
 
 /** What the callback answers right away. */
 export type Ack =
@@ -38,9 +36,8 @@ const BUSY_LABEL = "处理中…";
 /** Message types we cannot read yet; the sender is told so. */
 const UNREAD_TYPES = new Set(["image", "voice", "video", "file", "link"]);
 
-export class WecomInbox {
-  private draining?: Promise<void>;
-  private again = false;
+export class WecomInbox implements InboundHandler<WecomInbound> {
+  private readonly queue: InboundQueue<WecomInbound>;
 
   constructor(
     private readonly bot: Bot,
@@ -48,7 +45,9 @@ export class WecomInbox {
     private readonly link: (url: string) => string,
     private readonly log: Logger,
     private readonly ackBudgetMs = ACK_BUDGET_MS,
-  ) {}
+  ) {
+    this.queue = new InboundQueue(bot, "wecom", this, log);
+  }
 
   /**
    * Stores a push (once per dedupe key) and starts handling it. Answers
@@ -56,24 +55,12 @@ export class WecomInbox {
    * it again, and the dedupe key keeps the two from counting twice.
    */
   async accept(push: WecomInbound): Promise<Ack> {
-    const { store, clock } = this.bot.ctx;
     const key = dedupeKeyOf(push);
-    const stored = store.tx((q) =>
-      store.insertIfAbsent(q, store.t.inboundQueue, {
-        channel: "wecom",
-        dedupeKey: key,
-        payload: JSON.stringify(push),
-        status: "pending",
-        attempts: 0,
-        receivedAt: clock.now(),
-      }),
-    );
-    // Whenever it lands, even after we answered, the work starts.
-    stored.then(
-      () => this.start(),
-      () => undefined,
-    );
-    let first: boolean | "late";
+    const stored = this.queue.store(key, push);
+    // Whenever it lands, even after we answered, the work starts; a
+    // failure is answered below.
+    stored.catch(() => undefined);
+    let first: "stored" | "repeat" | "late";
     try {
       first = await Promise.race([
         stored,
@@ -97,7 +84,7 @@ export class WecomInbox {
       );
       return { reply: "retry" };
     }
-    if (first && push.kind === "action" && push.action.cardKey) {
+    if (first === "stored" && push.kind === "action" && push.action.cardKey) {
       return {
         reply: "button",
         to: push.action.externalUserId,
@@ -107,144 +94,21 @@ export class WecomInbox {
     return { reply: "none" };
   }
 
-  /** Starts a pass in the background; its failures are logged, not thrown. */
-  start(): void {
-    void this.kick().catch((error: unknown) =>
-      this.log.error(
-        { err: error, code: "wecom_inbox_failed" },
-        "wecom: handling pushes failed",
-      ),
-    );
-  }
-
-  /**
-   * Handles leftovers now and then: pushes a crash or a failure left
-   * pending. Returns the function that stops it.
-   */
-  poll(everyMs: number): () => void {
-    this.start();
-    const timer = setInterval(() => this.start(), everyMs);
-    timer.unref();
-    return () => clearInterval(timer);
-  }
-
   /** Handles what is pending; concurrent calls share one pass. */
   kick(): Promise<void> {
-    if (this.draining) {
-      this.again = true;
-      return this.draining;
-    }
-    this.draining = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.drain();
-        } while (this.again);
-      } finally {
-        this.draining = undefined;
-      }
-    })();
-    return this.draining;
+    return this.queue.kick();
   }
 
-  private async drain(): Promise<void> {
-    const { store, clock } = this.bot.ctx;
-    const { inboundQueue } = store.t;
-    // Claims a crash left behind are free again.
-    await store.db
-      .update(inboundQueue)
-      .set({ status: "pending" })
-      .where(
-        and(
-          eq(inboundQueue.channel, "wecom"),
-          eq(inboundQueue.status, "working"),
-          lt(inboundQueue.handledAt, clock.now() - STALE_CLAIM_MS),
-        ),
-      );
-    // One pass goes forward through the queue: a push that failed waits
-    // for the next pass instead of being tried again at once.
-    let after = 0;
-    for (;;) {
-      const rows = await store.db
-        .select()
-        .from(inboundQueue)
-        .where(
-          and(
-            eq(inboundQueue.channel, "wecom"),
-            eq(inboundQueue.status, "pending"),
-            gt(inboundQueue.id, after),
-          ),
-        )
-        .orderBy(asc(inboundQueue.id))
-        .limit(20);
-      if (rows.length === 0) {
-        return;
-      }
-      const now = clock.now();
-      for (const row of rows) {
-        after = row.id;
-        const waiting =
-          row.attempts > 0 &&
-          row.handledAt !== null &&
-          row.handledAt + retryDelayMs(row.attempts) > now;
-        if (!waiting) {
-          await this.handleRow(row);
-        }
-      }
-      await this.bot.deliverNow();
-    }
-  }
-
-  private async handleRow(row: {
-    id: number;
-    payload: string;
-    attempts: number;
-  }): Promise<void> {
-    const { store, clock } = this.bot.ctx;
-    const { inboundQueue } = store.t;
-    const claimed = await store.db
-      .update(inboundQueue)
-      .set({ status: "working", handledAt: clock.now() })
-      .where(
-        and(eq(inboundQueue.id, row.id), eq(inboundQueue.status, "pending")),
-      );
-    if (store.changes(claimed) !== 1) {
-      return;
-    }
-    try {
-      await this.handle(JSON.parse(row.payload) as WecomInbound);
-      await store.db
-        .update(inboundQueue)
-        .set({ status: "done", handledAt: clock.now(), lastError: null })
-        .where(eq(inboundQueue.id, row.id));
-    } catch (error) {
-      const attempts = row.attempts + 1;
-      const giveUp = attempts >= MAX_ATTEMPTS;
-      const reason = error instanceof Error ? error.message : String(error);
-      this.log.error(
-        { err: error, code: "wecom_push_failed", inboundId: row.id, giveUp },
-        "wecom: handling a push failed",
-      );
-      await store.db
-        .update(inboundQueue)
-        .set({
-          status: giveUp ? "failed" : "pending",
-          attempts,
-          handledAt: clock.now(),
-          lastError: reason.slice(0, 500),
-        })
-        .where(eq(inboundQueue.id, row.id));
-      if (giveUp) {
-        await this.abandon(JSON.parse(row.payload) as WecomInbound);
-      }
-    }
+  /** Handles leftovers every `everyMs`; returns the function that stops it. */
+  poll(everyMs: number): () => void {
+    return this.queue.poll(everyMs);
   }
 
   /**
    * A push we gave up on: the member who clicked gets the card back and a
    * word, instead of a card greyed out for good.
    */
-  private async abandon(push: WecomInbound): Promise<void> {
+  async abandon(push: WecomInbound): Promise<void> {
     if (push.kind !== "action") {
       return;
     }
@@ -275,7 +139,7 @@ export class WecomInbox {
     }
   }
 
-  private async handle(push: WecomInbound): Promise<void> {
+  async handle(push: WecomInbound): Promise<void> {
     const { directory } = this.bot.ctx;
     if (push.kind === "action") {
       return this.handleAction(push);
@@ -483,11 +347,6 @@ export class WecomInbox {
       );
     }
   }
-}
-
-/** 10 s, 20 s, 40 s, 80 s between tries: a short outage passes. */
-export function retryDelayMs(attempts: number): number {
-  return Math.min(10_000 * 2 ** (attempts - 1), 300_000);
 }
 
 /** The key a push is stored under: the event's own, from decrypted fields. */
