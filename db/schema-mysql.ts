@@ -115,3 +115,5 @@ export const simMessages = derive(sqlite.simMessages);
 export const jobRuns = derive(sqlite.jobRuns);
 export const inboundQueue = derive(sqlite.inboundQueue);
 export const wecomCards = derive(sqlite.wecomCards);
+export const platformCalls = derive(sqlite.platformCalls);
+export const dingtalkCards = derive(sqlite.dingtalkCards);

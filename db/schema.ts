@@ -518,3 +518,42 @@ export const wecomCards = sqliteTable(
     index("wecom_cards_card_idx").on(t.cardKey, t.personId),
   ],
 );
+
+/**
+ * Metered platform API calls per calendar month (Asia/Shanghai), for
+ * quotas like DingTalk's monthly allowance: counted as they are made,
+ * shown to an administrator.
+ */
+export const platformCalls = sqliteTable(
+  "platform_calls",
+  {
+    channel: short("channel", 16).notNull(),
+    /** "2026-12" */
+    month: short("month", 7).notNull(),
+    calls: integer("calls").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.month] })],
+);
+
+/**
+ * Every DingTalk interactive card we created: one instance per sending to
+ * one member's chat with the robot. The outTrackId names it for updates
+ * and comes back with every click.
+ */
+export const dingtalkCards = sqliteTable(
+  "dingtalk_cards",
+  {
+    id: id(),
+    outTrackId: short("out_track_id", 128).notNull(),
+    cardKey: short("card_key", 128).notNull(),
+    personId: integer("person_id").notNull(),
+    userId: short("user_id", 128).notNull(),
+    /** The neutral card this copy shows now, as JSON. */
+    card: text("card").notNull(),
+    sentAt: instant("sent_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("dingtalk_cards_track_uq").on(t.outTrackId),
+    index("dingtalk_cards_card_idx").on(t.cardKey, t.personId),
+  ],
+);

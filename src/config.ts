@@ -66,7 +66,60 @@ const envSchema = z.object({
   WECOM_OAUTH_BASE: z.url().default("https://open.weixin.qq.com"),
   WECOM_ROBOT_KEYS: z.string().optional(),
   WECOM_CARD_UPDATE_HOURS: z.coerce.number().min(1).max(72).default(72),
+  DINGTALK_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be the app's Client ID (AppKey)")
+    .optional(),
+  DINGTALK_CLIENT_SECRET: z.string().min(1).optional(),
+  DINGTALK_ROBOT_CODE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be the robot's RobotCode")
+    .optional(),
+  DINGTALK_CARD_TEMPLATE_ID: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9._-]{1,128}$/,
+      "must be a card template id like xxxx.schema",
+    )
+    .optional(),
+  DINGTALK_CORP_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be the organisation's CorpId")
+    .optional(),
+  DINGTALK_API_BASE: z.url().default("https://api.dingtalk.com"),
+  DINGTALK_OAPI_BASE: z.url().default("https://oapi.dingtalk.com"),
+  DINGTALK_GATEWAY_URL: z.url().optional(),
+  DINGTALK_GROUPS: z.string().optional(),
+  DINGTALK_MONTHLY_QUOTA: z.coerce.number().int().min(100).default(5000),
+  DINGTALK_QPS: z.coerce.number().int().min(1).max(60).default(15),
 });
+
+const DINGTALK_VARS = [
+  "DINGTALK_CLIENT_ID",
+  "DINGTALK_CLIENT_SECRET",
+  "DINGTALK_ROBOT_CODE",
+  "DINGTALK_CARD_TEMPLATE_ID",
+  "DINGTALK_CORP_ID",
+] as const;
+
+export interface DingTalkConfig {
+  clientId: string;
+  clientSecret: string;
+  robotCode: string;
+  /** The notice card's template (see docs/dingtalk-cards.md). */
+  cardTemplateId: string;
+  corpId: string;
+  apiBase: string;
+  oapiBase: string;
+  /** Where the Stream connection is opened. */
+  gatewayUrl: string;
+  /** Group code → the openConversationId of the DingTalk group. */
+  groups: Readonly<Record<string, string>>;
+  /** The organisation's monthly allowance of metered API calls. */
+  monthlyQuota: number;
+  /** Calls per second per API, under DingTalk's 20. */
+  qps: number;
+}
 
 const WECOM_VARS = [
   "WECOM_CORP_ID",
@@ -113,6 +166,7 @@ export type Config = Readonly<{
   };
   weeklySummaryWeekday: number;
   wecom?: WecomConfig;
+  dingtalk?: DingTalkConfig;
 }>;
 
 export class ConfigError extends Error {}
@@ -139,7 +193,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const wecom = wecomConfig(e);
-  const realPlatform = wecom !== undefined;
+  const dingtalk = dingtalkConfig(e);
+  const realPlatform = wecom !== undefined || dingtalk !== undefined;
   const simulator =
     e.SIMULATOR === "on" ||
     (e.SIMULATOR === "auto" && !realPlatform && e.NODE_ENV !== "production");
@@ -182,6 +237,48 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     weeklySummaryWeekday: e.WEEKLY_SUMMARY_WEEKDAY,
     wecom,
+    dingtalk,
+  });
+}
+
+/** DingTalk runs when its five settings are set; some of them is a mistake. */
+function dingtalkConfig(
+  e: z.infer<typeof envSchema>,
+): DingTalkConfig | undefined {
+  const missing = DINGTALK_VARS.filter((name) => e[name] === undefined);
+  if (missing.length === DINGTALK_VARS.length) {
+    if (e.DINGTALK_GROUPS) {
+      throw new ConfigError(
+        "configuration: DINGTALK_GROUPS is set but DingTalk is not; set " +
+          DINGTALK_VARS.join(", "),
+      );
+    }
+    return undefined;
+  }
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `configuration: DingTalk is partly configured; also set ${missing.join(", ")}`,
+    );
+  }
+  const apiBase = e.DINGTALK_API_BASE.replace(/\/$/, "");
+  return Object.freeze({
+    clientId: e.DINGTALK_CLIENT_ID!,
+    clientSecret: e.DINGTALK_CLIENT_SECRET!,
+    robotCode: e.DINGTALK_ROBOT_CODE!,
+    cardTemplateId: e.DINGTALK_CARD_TEMPLATE_ID!,
+    corpId: e.DINGTALK_CORP_ID!,
+    apiBase,
+    oapiBase: e.DINGTALK_OAPI_BASE.replace(/\/$/, ""),
+    gatewayUrl:
+      e.DINGTALK_GATEWAY_URL ?? `${apiBase}/v1.0/gateway/connections/open`,
+    groups: groupPairs(
+      "DINGTALK_GROUPS",
+      e.DINGTALK_GROUPS ?? "",
+      /^[A-Za-z0-9+/=_-]{4,128}$/,
+      "mechanism=cidXXXX==",
+    ),
+    monthlyQuota: e.DINGTALK_MONTHLY_QUOTA,
+    qps: e.DINGTALK_QPS,
   });
 }
 
@@ -210,27 +307,47 @@ function wecomConfig(e: z.infer<typeof envSchema>): WecomConfig | undefined {
     encodingAesKey: e.WECOM_ENCODING_AES_KEY!,
     apiBase: e.WECOM_API_BASE.replace(/\/$/, ""),
     oauthBase: e.WECOM_OAUTH_BASE.replace(/\/$/, ""),
-    robotKeys: robotKeys(e.WECOM_ROBOT_KEYS ?? ""),
+    robotKeys: groupPairs(
+      "WECOM_ROBOT_KEYS",
+      e.WECOM_ROBOT_KEYS ?? "",
+      /^[A-Za-z0-9-]{8,128}$/,
+      "mechanism=1a2b3c4d-…",
+    ),
     cardUpdateWindowMs: e.WECOM_CARD_UPDATE_HOURS * 3_600_000,
   });
 }
 
-/** "mechanism=KEY,county=KEY2": which robot posts to which group. */
-function robotKeys(value: string): Readonly<Record<string, string>> {
-  const keys: Record<string, string> = {};
+/**
+ * "mechanism=VALUE,county=VALUE2": a value per group code (a robot key, a
+ * conversation id). Values may be secrets: an error names the variable
+ * and the expected shape, never the value.
+ */
+function groupPairs(
+  name: string,
+  value: string,
+  valueShape: RegExp,
+  example: string,
+): Readonly<Record<string, string>> {
+  const pairs: Record<string, string> = {};
   for (const pair of value.split(",").map((p) => p.trim())) {
     if (pair === "") {
       continue;
     }
-    const match = /^([A-Za-z0-9_.-]{1,64})=([A-Za-z0-9-]{8,128})$/.exec(pair);
-    if (!match || match[1] in keys) {
-      // The value holds secrets: name the position, never echo it.
+    const at = pair.indexOf("=");
+    const group = pair.slice(0, at);
+    const item = pair.slice(at + 1);
+    if (
+      at < 1 ||
+      !/^[A-Za-z0-9_.-]{1,64}$/.test(group) ||
+      !valueShape.test(item) ||
+      group in pairs
+    ) {
       throw new ConfigError(
-        "configuration: WECOM_ROBOT_KEYS must be group=key pairs separated " +
-          "by commas, each group once, like mechanism=1a2b3c4d-…",
+        `configuration: ${name} must be group=value pairs separated by ` +
+          `commas, each group once, like ${example}`,
       );
     }
-    keys[match[1]] = match[2];
+    pairs[group] = item;
   }
-  return Object.freeze(keys);
+  return Object.freeze(pairs);
 }

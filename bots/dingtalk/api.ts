@@ -1,0 +1,314 @@
+/**
+ * A small DingTalk OpenAPI client. The access token is cached, fetched
+ * once for all callers waiting at the same moment, and fetched again
+ * (once) when DingTalk says it is no longer good; it never reaches the
+ * log. Calls are paced per API under the app's QPS limit, and metered
+ * calls are counted per month against the organisation's quota, which an
+ * administrator can see.
+ */
+import { and, eq, sql } from "drizzle-orm";
+import type { Store } from "../../db/index.js";
+import { DeliveryError } from "../../src/channels/types.js";
+import type { DingTalkConfig } from "../../src/config.js";
+import type { Logger } from "../../src/logger.js";
+import { dateOf, type Clock } from "../../src/time.js";
+import {
+  DingTalkApiError,
+  needsNewToken,
+  newApiError,
+  oldApiError,
+} from "./errors.js";
+
+export type Json = Record<string, unknown>;
+
+/** Fetch a new token this long before DingTalk says it expires. */
+const EARLY_MS = 300_000;
+const REQUEST_TIMEOUT_MS = 10_000;
+
+export interface DingTalkApiOptions {
+  config: DingTalkConfig;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  timeoutMs?: number;
+}
+
+export interface BatchResult {
+  invalid: string[];
+  flowControlled: string[];
+}
+
+export class DingTalkApi {
+  private token?: { value: string; expiresAt: number };
+  private pending?: Promise<string>;
+  private readonly lastCalls = new Map<string, number[]>();
+  private warnedMonth?: string;
+
+  constructor(private readonly o: DingTalkApiOptions) {}
+
+  /** One-to-one robot messages to up to 20 members (dingtalk.md 3.2). */
+  async batchSend(
+    userIds: string[],
+    msgKey: string,
+    msgParam: Json,
+  ): Promise<BatchResult> {
+    const res = await this.newApi("POST", "/v1.0/robot/oToMessages/batchSend", {
+      robotCode: this.o.config.robotCode,
+      userIds,
+      msgKey,
+      msgParam: JSON.stringify(msgParam),
+    });
+    return {
+      invalid: strings(res.invalidStaffIdList),
+      flowControlled: strings(res.flowControlledStaffIdList),
+    };
+  }
+
+  /** A robot message to a group the robot is in (dingtalk.md 3.3). */
+  async groupSend(
+    openConversationId: string,
+    msgKey: string,
+    msgParam: Json,
+  ): Promise<void> {
+    await this.newApi("POST", "/v1.0/robot/groupMessages/send", {
+      robotCode: this.o.config.robotCode,
+      openConversationId,
+      msgKey,
+      msgParam: JSON.stringify(msgParam),
+    });
+  }
+
+  createAndDeliver(body: Json): Promise<Json> {
+    return this.newApi("POST", "/v1.0/card/instances/createAndDeliver", body);
+  }
+
+  /** Creates a card without delivering it: used to check a template. */
+  createCard(body: Json): Promise<Json> {
+    return this.newApi("POST", "/v1.0/card/instances", body);
+  }
+
+  updateCard(body: Json): Promise<Json> {
+    return this.newApi("PUT", "/v1.0/card/instances", body);
+  }
+
+  /** 免登: the member a one-time code from the DingTalk client stands for. */
+  async userIdForCode(code: string): Promise<string | undefined> {
+    const res = await this.oldApi("/topapi/v2/user/getuserinfo", { code });
+    const result = res.result as Json | undefined;
+    return typeof result?.userid === "string" && result.userid !== ""
+      ? result.userid
+      : undefined;
+  }
+
+  /** Metered calls made this month (Asia/Shanghai), and the allowance. */
+  async usage(): Promise<{ month: string; calls: number; quota: number }> {
+    const month = this.month();
+    const { platformCalls } = this.o.store.t;
+    const [row] = await this.o.store.db
+      .select()
+      .from(platformCalls)
+      .where(
+        and(
+          eq(platformCalls.channel, "dingtalk"),
+          eq(platformCalls.month, month),
+        ),
+      );
+    return { month, calls: row?.calls ?? 0, quota: this.o.config.monthlyQuota };
+  }
+
+  /** A new-API call with the token header; metered and paced. */
+  async newApi(method: string, path: string, body?: Json): Promise<Json> {
+    await this.meter(path);
+    const attempt = async (token: string) =>
+      this.request(method, `${this.o.config.apiBase}${path}`, path, body, {
+        "x-acs-dingtalk-access-token": token,
+      });
+    return this.withToken(attempt);
+  }
+
+  /** An old-API call with the token in the query; not metered. */
+  async oldApi(path: string, body: Json): Promise<Json> {
+    await this.pace(path);
+    const attempt = async (token: string) =>
+      this.request(
+        "POST",
+        `${this.o.config.oapiBase}${path}?access_token=${encodeURIComponent(token)}`,
+        path,
+        body,
+      );
+    return this.withToken(attempt);
+  }
+
+  private async withToken(
+    attempt: (token: string) => Promise<Json>,
+  ): Promise<Json> {
+    const token = await this.accessToken();
+    try {
+      return await attempt(token);
+    } catch (error) {
+      if (!needsNewToken(error)) {
+        throw error;
+      }
+      if (this.token?.value === token) {
+        this.token = undefined;
+      }
+      return attempt(await this.accessToken());
+    }
+  }
+
+  private accessToken(): Promise<string> {
+    if (this.token && this.token.expiresAt > Date.now()) {
+      return Promise.resolve(this.token.value);
+    }
+    this.pending ??= this.fetchToken().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  private async fetchToken(): Promise<string> {
+    const path = "/v1.0/oauth2/accessToken";
+    const res = await this.request(
+      "POST",
+      `${this.o.config.apiBase}${path}`,
+      path,
+      { appKey: this.o.config.clientId, appSecret: this.o.config.clientSecret },
+    );
+    const value = String(res.accessToken ?? "");
+    if (!value) {
+      throw new DeliveryError("钉钉：获取 access_token 的应答不完整", true);
+    }
+    // Tokens expire on DingTalk's clock, not on the bot's (simulated) one.
+    const lifetime = Number(res.expireIn ?? 7200) * 1000;
+    this.token = { value, expiresAt: Date.now() + lifetime - EARLY_MS };
+    return value;
+  }
+
+  /**
+   * Counts a metered call against the month, refusing past the quota;
+   * warns once a month at 80 %.
+   */
+  private async meter(path: string): Promise<void> {
+    const { store, config, log } = this.o;
+    const month = this.month();
+    const { platformCalls } = store.t;
+    const calls = await store.tx(async (q) => {
+      const inserted = await store.insertIfAbsent(q, platformCalls, {
+        channel: "dingtalk",
+        month,
+        calls: 0,
+      });
+      void inserted;
+      const [row] = await q
+        .select()
+        .from(platformCalls)
+        .where(
+          and(
+            eq(platformCalls.channel, "dingtalk"),
+            eq(platformCalls.month, month),
+          ),
+        );
+      if (row.calls >= config.monthlyQuota) {
+        return row.calls;
+      }
+      await q
+        .update(platformCalls)
+        .set({ calls: sql`${platformCalls.calls} + 1` })
+        .where(
+          and(
+            eq(platformCalls.channel, "dingtalk"),
+            eq(platformCalls.month, month),
+          ),
+        );
+      return row.calls + 1;
+    });
+    if (calls >= config.monthlyQuota) {
+      throw new DingTalkApiError(
+        "quota",
+        "give_up",
+        `本月钉钉接口调用已达 ${config.monthlyQuota} 次（DINGTALK_MONTHLY_QUOTA），下月 1 日恢复`,
+      );
+    }
+    if (calls >= config.monthlyQuota * 0.8 && this.warnedMonth !== month) {
+      this.warnedMonth = month;
+      log.warn(
+        { code: "dingtalk_quota_80", month, calls, quota: config.monthlyQuota },
+        "dingtalk: 80% of the monthly API allowance is used",
+      );
+    }
+    await this.pace(path);
+  }
+
+  /** At most `qps` calls a second per API; waits for a slot. */
+  private async pace(path: string): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      const recent = (this.lastCalls.get(path) ?? []).filter(
+        (t) => t > now - 1000,
+      );
+      this.lastCalls.set(path, recent);
+      if (recent.length < this.o.config.qps) {
+        recent.push(now);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, recent[0] + 1000 - now + 1));
+    }
+  }
+
+  private month(): string {
+    return dateOf(this.o.clock.now()).slice(0, 7);
+  }
+
+  private async request(
+    method: string,
+    url: string,
+    what: string,
+    body?: Json,
+    headers: Record<string, string> = {},
+  ): Promise<Json> {
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: {
+          accept: "application/json",
+          ...(body ? { "content-type": "application/json" } : {}),
+          ...headers,
+        },
+        body: body ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(this.o.timeoutMs ?? REQUEST_TIMEOUT_MS),
+      });
+    } catch (error) {
+      const why = (error as Error).name === "TimeoutError" ? "超时" : "失败";
+      throw new DeliveryError(`钉钉：连接 ${what} ${why}`, true);
+    }
+    this.o.log.debug(
+      { method, path: what, status: res.status },
+      "dingtalk: call",
+    );
+    let json: Json;
+    try {
+      json = (await res.json()) as Json;
+    } catch {
+      if (res.status >= 500 || res.status === 429) {
+        throw new DeliveryError(
+          `钉钉：${what} 暂时不可用（HTTP ${res.status}）`,
+          true,
+        );
+      }
+      throw newApiError(res.status, undefined);
+    }
+    if (!res.ok) {
+      throw newApiError(res.status, json.code);
+    }
+    const errcode = Number(json.errcode ?? 0);
+    if (errcode !== 0) {
+      throw oldApiError(errcode, json.sub_code);
+    }
+    return json;
+  }
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
+}

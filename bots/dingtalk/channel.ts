@@ -1,0 +1,225 @@
+/**
+ * The DingTalk channel: what the outbox hands it goes out through the
+ * app's robot — interactive cards (callbacks on Stream) into each member's
+ * chat with the robot, texts and markdown as one-to-one robot messages,
+ * group summaries as group robot messages. Never through a session
+ * webhook: those expire within the hour.
+ *
+ * A card is one instance per sending to one member; changing it is a PUT
+ * on that instance, so every copy shows the same state.
+ */
+import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
+import type { Store } from "../../db/index.js";
+import { splitByBytes } from "../../src/channels/text.js";
+import {
+  DeliveryError,
+  type Card,
+  type Channel,
+  type Delivery,
+  type OutboundMessage,
+  type Recipient,
+} from "../../src/channels/types.js";
+import type { DingTalkConfig } from "../../src/config.js";
+import type { Logger } from "../../src/logger.js";
+import { formatInstant, type Clock } from "../../src/time.js";
+import type { DingTalkApi, Json } from "./api.js";
+import { DingTalkApiError } from "./errors.js";
+import { cardAsMarkdown, cardParams } from "./render.js";
+
+/** Robot markdown is capped for groups at 15 000 bytes; keep texts short. */
+const MESSAGE_BYTES = 6_000;
+/** A member DingTalk flow-controlled gets the message a minute later. */
+const FLOW_CONTROL_WAIT_MS = 60_000;
+
+export interface DingTalkChannelDeps {
+  api: DingTalkApi;
+  store: Store;
+  clock: Clock;
+  config: DingTalkConfig;
+  log: Logger;
+  /** Wraps a link to our pages so it opens inside DingTalk, signed in. */
+  link: (url: string) => string;
+}
+
+export class DingTalkChannel implements Channel {
+  readonly name = "dingtalk" as const;
+
+  constructor(private readonly d: DingTalkChannelDeps) {}
+
+  async deliver(
+    recipient: Recipient,
+    message: OutboundMessage,
+    previousRef?: string,
+  ): Promise<Delivery> {
+    if (recipient.type === "group") {
+      await this.toGroup(recipient.externalId, message);
+      return {};
+    }
+    const userId = recipient.externalId;
+    switch (message.type) {
+      case "text":
+        for (const content of splitByBytes(message.text, MESSAGE_BYTES)) {
+          await this.toMember(userId, "sampleText", { content });
+        }
+        return {};
+      case "markdown":
+        for (const text of splitByBytes(message.text, MESSAGE_BYTES)) {
+          await this.toMember(userId, "sampleMarkdown", {
+            title: message.title,
+            text,
+          });
+        }
+        return {};
+      case "card":
+        return this.sendCard(recipient, message.card);
+      case "card_update":
+        return this.updateCard(recipient, message.card, previousRef);
+    }
+  }
+
+  /** The card's variables as they are now, for a click's answer. */
+  params(card: Card): Record<string, string> {
+    return cardParams(
+      card,
+      this.d.link,
+      formatInstant(this.d.clock.now()).slice(5),
+    );
+  }
+
+  private async toMember(userId: string, msgKey: string, param: Json) {
+    const { invalid, flowControlled } = await this.d.api.batchSend(
+      [userId],
+      msgKey,
+      param,
+    );
+    if (invalid.includes(userId)) {
+      throw new DeliveryError(
+        `钉钉：账号“${userId}”无效或不在应用可见范围内，请核对人员名单中的钉钉账号和应用可见范围`,
+        false,
+      );
+    }
+    if (flowControlled.includes(userId)) {
+      throw new DeliveryError(
+        "钉钉：此接收人暂时被限流，稍后重发",
+        true,
+        FLOW_CONTROL_WAIT_MS,
+      );
+    }
+  }
+
+  private async sendCard(recipient: Recipient, card: Card): Promise<Delivery> {
+    const { api, config, store, clock } = this.d;
+    const now = clock.now();
+    const outTrackId = trackIdFor(card.key, recipient.id, now);
+    const res = await api.createAndDeliver({
+      cardTemplateId: config.cardTemplateId,
+      outTrackId,
+      callbackType: "STREAM",
+      cardData: { cardParamMap: this.params(card) },
+      openSpaceId: `dtv1.card//IM_ROBOT.${recipient.externalId}`,
+      imRobotOpenSpaceModel: {
+        supportForward: false,
+        lastMessageI18n: { ZH_CN: card.title },
+      },
+      imRobotOpenDeliverModel: {
+        spaceType: "IM_ROBOT",
+        robotCode: config.robotCode,
+      },
+      userIdType: 1,
+    });
+    const result = (res.result ?? {}) as Json;
+    const failed = (
+      Array.isArray(result.deliverResults) ? result.deliverResults : []
+    ).find((r: Json) => r.success === false) as Json | undefined;
+    if (failed) {
+      throw new DeliveryError(
+        `钉钉：卡片未送达（${String(failed.errorMsg || "原因不明")}），请核对该人员的钉钉账号和应用可见范围`,
+        false,
+      );
+    }
+    const { dingtalkCards } = store.t;
+    await store.tx((q) =>
+      store.insert(q, dingtalkCards, {
+        outTrackId,
+        cardKey: card.key,
+        personId: recipient.id,
+        userId: recipient.externalId,
+        card: JSON.stringify(card),
+        sentAt: now,
+      }),
+    );
+    return { externalRef: outTrackId };
+  }
+
+  private async updateCard(
+    recipient: Recipient,
+    card: Card,
+    outTrackId?: string,
+  ): Promise<Delivery> {
+    const { store } = this.d;
+    const { dingtalkCards } = store.t;
+    const [copy] = outTrackId
+      ? await store.db
+          .select()
+          .from(dingtalkCards)
+          .where(eq(dingtalkCards.outTrackId, outTrackId))
+      : [];
+    if (!copy || copy.personId !== recipient.id) {
+      return this.sendCard(recipient, card);
+    }
+    try {
+      await this.d.api.updateCard({
+        outTrackId: copy.outTrackId,
+        cardData: { cardParamMap: this.params(card) },
+        cardUpdateOptions: { updateCardDataByKey: true },
+        userIdType: 1,
+      });
+    } catch (error) {
+      if (
+        error instanceof DingTalkApiError &&
+        error.code === "param.cardNotExist"
+      ) {
+        return this.sendCard(recipient, card);
+      }
+      throw error;
+    }
+    await store.db
+      .update(dingtalkCards)
+      .set({ card: JSON.stringify(card) })
+      .where(eq(dingtalkCards.id, copy.id));
+    return { externalRef: copy.outTrackId };
+  }
+
+  private async toGroup(group: string, message: OutboundMessage) {
+    const cid = this.d.config.groups[group];
+    if (!cid) {
+      throw new DeliveryError(
+        `钉钉：群“${group}”没有配置会话编号（DINGTALK_GROUPS）`,
+        false,
+      );
+    }
+    if (message.type === "text") {
+      for (const content of splitByBytes(message.text, MESSAGE_BYTES)) {
+        await this.d.api.groupSend(cid, "sampleText", { content });
+      }
+      return;
+    }
+    const { title, text } =
+      message.type === "markdown"
+        ? message
+        : cardAsMarkdown(message.card, this.d.link);
+    for (const part of splitByBytes(text, MESSAGE_BYTES)) {
+      await this.d.api.groupSend(cid, "sampleMarkdown", { title, text: part });
+    }
+  }
+}
+
+/**
+ * A card instance's id: unique for ever (an id is never reused), readable
+ * in logs, letters, digits, "_" and "-" only.
+ */
+export function trackIdFor(cardKey: string, personId: number, now: number) {
+  const key = cardKey.replace(/[^A-Za-z0-9]+/g, "_").slice(0, 80);
+  return `${key}-p${personId}-${now.toString(36)}${randomBytes(3).toString("hex")}`;
+}
