@@ -6,11 +6,17 @@
 import { openStore, type Store } from "../db/index.js";
 import { SimulatorChannel } from "../bots/simulator/channel.js";
 import {
-  bindRobotGroups,
+  dingtalkParts,
+  dingtalkRuntime,
+  type DingTalkRuntime,
+} from "../bots/dingtalk/runtime.js";
+import {
   wecomParts,
   wecomRuntime,
   type WecomRuntime,
 } from "../bots/wecom/runtime.js";
+import type { StreamOptions } from "../bots/dingtalk/stream.js";
+import { bindGroups } from "./units/groups.js";
 import { ActionHandler } from "./actions.js";
 import { CommandHandler } from "./commands.js";
 import type { Config } from "./config.js";
@@ -32,12 +38,20 @@ export interface Bot {
   deliverNow(): Promise<void>;
   /** WeCom, when configured. */
   wecom?: WecomRuntime;
+  /** DingTalk, when configured; `main` starts its Stream connection. */
+  dingtalk?: DingTalkRuntime;
   close(): Promise<void>;
 }
 
 export async function boot(
   config: Config,
-  options: { clock?: Clock; log?: Logger; store?: Store } = {},
+  options: {
+    clock?: Clock;
+    log?: Logger;
+    store?: Store;
+    /** Stream knobs (tests shorten the watchdog and back-off). */
+    stream?: Partial<StreamOptions>;
+  } = {},
 ): Promise<Bot> {
   const log =
     options.log ??
@@ -62,13 +76,24 @@ export async function boot(
   const wecom = config.wecom ? wecomParts(ctx, config.wecom) : undefined;
   if (wecom && config.wecom) {
     ctx.outbox.register(wecom.channel);
-    const unknown = await bindRobotGroups(store, config.wecom);
-    if (unknown.length > 0) {
-      log.warn(
-        { code: "wecom_robot_group_unknown", groups: unknown },
-        "WECOM_ROBOT_KEYS names groups the seed file does not have",
-      );
-    }
+    const codes = Object.keys(config.wecom.robotKeys);
+    warnUnknownGroups(
+      log,
+      "WECOM_ROBOT_KEYS",
+      await bindGroups(store, "wecom", codes),
+    );
+  }
+  const dingtalk = config.dingtalk
+    ? dingtalkParts(ctx, config.dingtalk)
+    : undefined;
+  if (dingtalk && config.dingtalk) {
+    ctx.outbox.register(dingtalk.channel);
+    const codes = Object.keys(config.dingtalk.groups);
+    warnUnknownGroups(
+      log,
+      "DINGTALK_GROUPS",
+      await bindGroups(store, "dingtalk", codes),
+    );
   }
   await warnAboutCalendar(ctx);
   const referrals = new ReferralService(ctx);
@@ -95,7 +120,24 @@ export async function boot(
   if (wecom && config.wecom) {
     bot.wecom = wecomRuntime(bot, config.wecom, wecom);
   }
+  if (dingtalk && config.dingtalk) {
+    bot.dingtalk = dingtalkRuntime(
+      bot,
+      config.dingtalk,
+      dingtalk,
+      options.stream,
+    );
+  }
   return bot;
+}
+
+function warnUnknownGroups(log: Logger, setting: string, unknown: string[]) {
+  if (unknown.length > 0) {
+    log.warn(
+      { code: "group_unknown", setting, groups: unknown },
+      `${setting} names groups the seed file does not have`,
+    );
+  }
 }
 
 /**

@@ -57,6 +57,8 @@ async function main(): Promise<void> {
   const scheduler = config.jobs ? startScheduler(bot) : undefined;
   // Pushes are handled whether or not the jobs run here.
   const stopInbox = bot.wecom?.inbox.poll(config.outboxPollMs);
+  const stopDingTalkInbox = bot.dingtalk?.inbox.queue.poll(config.outboxPollMs);
+  bot.dingtalk?.stream.start();
 
   const where = config.simulator
     ? `模拟器：${config.publicUrl}/sim`
@@ -67,6 +69,8 @@ async function main(): Promise<void> {
     log.info({ signal }, "shutting down");
     scheduler?.stop();
     stopInbox?.();
+    stopDingTalkInbox?.();
+    await bot.dingtalk?.stream.stop();
     server.close();
     await bot.close();
     process.exit(0);

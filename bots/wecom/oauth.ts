@@ -11,6 +11,9 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { WecomConfig } from "../../src/config.js";
+import { isLocalPath } from "../../src/web/local-path.js";
+
+export { isLocalPath };
 
 export const OAUTH_PATH = "/wecom/oauth";
 
@@ -70,13 +73,4 @@ export class WecomOAuth {
     const rest = url.slice(base.length);
     return isLocalPath(rest) ? rest : undefined;
   }
-}
-
-/** A path on this site: "/x…", never "//host" or "/\host". */
-export function isLocalPath(value: string): boolean {
-  return (
-    value.length <= 1024 &&
-    /^\/(?![/\\])[\x21-\x7e]*$/.test(value) &&
-    !value.includes("\\")
-  );
 }

@@ -3,8 +3,6 @@
  * the outbox delivers through, the inbox that handles pushes, and the
  * sign-in for pages. `boot` builds it when WECOM_* is configured.
  */
-import { and, eq, notInArray } from "drizzle-orm";
-import type { Store } from "../../db/index.js";
 import type { Bot } from "../../src/boot.js";
 import type { AppContext } from "../../src/context.js";
 import type { WecomConfig } from "../../src/config.js";
@@ -64,40 +62,4 @@ export function wecomRuntime(
 ): WecomRuntime {
   const inbox = new WecomInbox(bot, parts.api, parts.oauth.link, parts.log);
   return { ...parts, config: wecom, bot, inbox };
-}
-
-/**
- * Groups post through the robots WECOM_ROBOT_KEYS names: a group is
- * bound to WeCom exactly when its code has a key there.
- */
-export async function bindRobotGroups(
-  store: Store,
-  wecom: WecomConfig,
-): Promise<string[]> {
-  const { chatGroups, groupBindings } = store.t;
-  const codes = Object.keys(wecom.robotKeys);
-  const groups = await store.db.select().from(chatGroups);
-  const unknown = codes.filter((c) => !groups.some((g) => g.code === c));
-  await store.tx(async (q) => {
-    const bound = groups.filter((g) => codes.includes(g.code));
-    await q.delete(groupBindings).where(
-      and(
-        eq(groupBindings.channel, "wecom"),
-        bound.length
-          ? notInArray(
-              groupBindings.groupId,
-              bound.map((g) => g.id),
-            )
-          : undefined,
-      ),
-    );
-    for (const group of bound) {
-      await store.insertIfAbsent(q, groupBindings, {
-        groupId: group.id,
-        channel: "wecom",
-        externalId: group.code,
-      });
-    }
-  });
-  return unknown;
 }

@@ -5,6 +5,11 @@
  */
 import Koa from "koa";
 import { mountSimulator } from "../../bots/simulator/routes.js";
+import {
+  dingtalkRoutes,
+  dingtalkStatic,
+  signInInsideDingTalk,
+} from "../../bots/dingtalk/routes.js";
 import { signInInsideWecom, wecomRoutes } from "../../bots/wecom/routes.js";
 import type { Bot } from "../boot.js";
 import { AppError } from "../errors.js";
@@ -44,7 +49,12 @@ export function createWebApp(bot: Bot): Koa<WebState> {
 
   app.use(async (ctx, next) => {
     if (ctx.path === "/healthz") {
-      ctx.body = { ok: true };
+      // A platform connection that cannot work (wrong credentials) makes
+      // the service unhealthy, so that monitoring notices.
+      const dingtalk = bot.dingtalk?.stream.health();
+      const ok = dingtalk?.state !== "auth_failed";
+      ctx.status = ok ? 200 : 503;
+      ctx.body = dingtalk ? { ok, dingtalk } : { ok };
     } else if (ctx.path === "/favicon.ico") {
       ctx.status = 204;
     } else {
@@ -69,9 +79,17 @@ export function createWebApp(bot: Bot): Koa<WebState> {
     app.use(wecomRoutes(bot.wecom));
     app.use(signInInsideWecom(bot.wecom));
   }
+  if (bot.dingtalk) {
+    app.use(dingtalkStatic());
+    app.use(signInInsideDingTalk(bot.dingtalk));
+  }
   app.use(sameOriginWrites());
   app.use(bodyReader());
-  for (const router of [pageRoutes(), apiRoutes(), adminRoutes()]) {
+  const routers = [pageRoutes(), apiRoutes(), adminRoutes()];
+  if (bot.dingtalk) {
+    routers.push(dingtalkRoutes(bot.dingtalk));
+  }
+  for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

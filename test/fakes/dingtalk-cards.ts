@@ -115,6 +115,41 @@ export class CardStore {
     };
   }
 
+  /**
+   * `POST /v1.0/card/instances`: the first of the two-step variant
+   * (dingtalk.md 4.3), a card with no space yet.
+   */
+  create(body: Json): Json {
+    const templateId = text(body.cardTemplateId);
+    const outTrackId = text(body.outTrackId);
+    if (!templateId) {
+      refuse("param.cardTemplateIdEmpty", "cardTemplateId 不能为空");
+    }
+    if (!outTrackId) {
+      refuse("param.outTrackIdEmpty", "outTrackId 不能为空");
+    }
+    if (!isObject(body.cardData)) {
+      refuse("param.cardPublicDataEmpty", "cardData 不能为空");
+    }
+    checkCallback(body);
+    const publicData = paramMap(body.cardData, "cardData");
+    if (!this.dir.templates.has(templateId)) {
+      refuse("param.templateNotExist", "卡片模板不存在");
+    }
+    if (this.cards.has(outTrackId)) {
+      refuse("param.cardAlreadyExist", "卡片已存在");
+    }
+    this.cards.set(outTrackId, {
+      outTrackId,
+      templateId,
+      callbackType: text(body.callbackType),
+      publicData,
+      privateData: new Map(),
+      spaces: [],
+    });
+    return { success: true, result: outTrackId };
+  }
+
   /** `PUT /v1.0/card/instances`. */
   update(body: Json): Json {
     const outTrackId = text(body.outTrackId);

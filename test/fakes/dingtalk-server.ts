@@ -508,6 +508,10 @@ const ROUTES: Record<string, Route> = {
     guard: "new",
     run: (f, b) => f.card(() => f.cards.createAndDeliver(b)),
   },
+  "POST /v1.0/card/instances": {
+    guard: "new",
+    run: (f, b) => f.card(() => f.cards.create(b)),
+  },
   "PUT /v1.0/card/instances": {
     guard: "new",
     run: (f, b) => f.card(() => f.cards.update(b)),

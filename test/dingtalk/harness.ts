@@ -1,0 +1,245 @@
+/**
+ * The bot with DingTalk as its only platform, against the fake DingTalk
+ * (HTTP APIs and the Stream gateway) on a test database: the web app on
+ * 127.0.0.1, the demo people bound to DingTalk userIds "dt_<key>", the
+ * real Stream SDK connected through the fake gateway, and helpers that
+ * play DingTalk's side (messages, card clicks, free-login codes).
+ */
+import { once } from "node:events";
+import {
+  createServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+import { desc, eq } from "drizzle-orm";
+import type { Store } from "../../db/index.js";
+import { boot, DEMO_PEOPLE_FILE, type Bot } from "../../src/boot.js";
+import { loadConfig } from "../../src/config.js";
+import { silentLogger, type Logger } from "../../src/logger.js";
+import { ManualClock, parseInstant } from "../../src/time.js";
+import { loadDemoPeople, loadUnits } from "../../src/units/seed.js";
+import { createWebApp } from "../../src/web/app.js";
+import { FakeDingTalk } from "../fakes/dingtalk-server.js";
+import { sourceCase } from "../helpers/bot.js";
+
+export const CLIENT_ID = "dingfakeclient";
+export const CLIENT_SECRET = "fake-dingtalk-secret";
+export const CORP_ID = "dingfakecorp";
+export const TEMPLATE_ID = "notice-card-0001.schema";
+export const MECHANISM_CID = "cidMechanismGroup==";
+export const SESSION_SECRET = "test-secret-test-secret-test-secret!";
+
+/** Friday 2026-10-09, 10:00 in Shanghai: a working day, in office hours. */
+export const WORKDAY_MORNING = "2026-10-09T10:00";
+
+export const DEMO = {
+  wangjg: "王建国",
+  lihm: "李红梅",
+  zhangw: "张伟",
+  chenj: "陈静",
+  liuy: "刘洋",
+  zhaol: "赵磊",
+  sunl: "孙丽",
+  zhouq: "周强",
+  huangz: "黄志",
+  wum: "吴敏",
+  zhengt: "郑涛",
+  maxl: "马晓林",
+  admin: "系统管理员",
+};
+
+export const dt = (key: string) => `dt_${key}`;
+export const STRANGER = "dt_stranger";
+
+export interface DingTalkWorld {
+  bot: Bot;
+  fake: FakeDingTalk;
+  clock: ManualClock;
+  base: string;
+  /** Lets the bot handle what it stored and deliver what that queued. */
+  settle(): Promise<void>;
+  /** The newest card instance a member holds for a card key prefix. */
+  cardOf(key: string, cardKeyPrefix: string): Promise<string>;
+  /** Signs in through the free-login code; the session cookie. */
+  signIn(key: string, path: string): Promise<string>;
+  personId(key: string): Promise<number>;
+  refer(caseName?: string): Promise<number>;
+  /** Waits until the Stream connection is up. */
+  connected(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startDingTalkWorld(
+  store: Store,
+  options: {
+    env?: Record<string, string>;
+    log?: Logger;
+    users?: Record<string, string>;
+  } = {},
+): Promise<DingTalkWorld> {
+  const clock = new ManualClock(parseInstant(WORKDAY_MORNING));
+  // Demo people, and one member in the app's range whom nobody bound.
+  const users = options.users ?? {
+    ...Object.fromEntries(Object.entries(DEMO).map(([k, v]) => [dt(k), v])),
+    [STRANGER]: "访客",
+  };
+  const fake = new FakeDingTalk({
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    corpId: CORP_ID,
+    users,
+    groups: {
+      [MECHANISM_CID]: {
+        title: "联动机制工作群",
+        members: Object.keys(users),
+        robot: true,
+      },
+    },
+    templates: [TEMPLATE_ID],
+    now: () => clock.now(),
+  });
+  const fakeBase = await fake.start();
+
+  let handler: (req: IncomingMessage, res: ServerResponse) => void = (
+    _q,
+    res,
+  ) => {
+    res.writeHead(503);
+    res.end();
+  };
+  const server = createServer((req, res) => handler(req, res));
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  const base = `http://127.0.0.1:${port}`;
+
+  const config = loadConfig({
+    SIMULATOR: "off",
+    JOBS: "false",
+    PUBLIC_URL: base,
+    SESSION_SECRET,
+    DINGTALK_CLIENT_ID: CLIENT_ID,
+    DINGTALK_CLIENT_SECRET: CLIENT_SECRET,
+    DINGTALK_ROBOT_CODE: CLIENT_ID,
+    DINGTALK_CARD_TEMPLATE_ID: TEMPLATE_ID,
+    DINGTALK_CORP_ID: CORP_ID,
+    DINGTALK_API_BASE: fakeBase,
+    DINGTALK_OAPI_BASE: fakeBase,
+    DINGTALK_GATEWAY_URL: fake.openUrl,
+    DINGTALK_GROUPS: `mechanism=${MECHANISM_CID}`,
+    ...options.env,
+  });
+  await loadUnits(store, config.seedFile);
+  await loadDemoPeople(store, DEMO_PEOPLE_FILE);
+  await bindDemoPeople(store);
+  const bot = await boot(config, {
+    clock,
+    log: options.log ?? silentLogger,
+    store,
+    stream: { backoffMinMs: 50, backoffMaxMs: 500, watchdogMs: 5_000 },
+  });
+  handler = createWebApp(bot).callback();
+  const rt = bot.dingtalk!;
+  rt.stream.start();
+
+  const personId = async (key: string) => {
+    const person = await bot.ctx.directory.personByBinding("dingtalk", dt(key));
+    if (!person) {
+      throw new Error(`nobody bound to ${dt(key)}`);
+    }
+    return person.id;
+  };
+
+  return {
+    bot,
+    fake,
+    clock,
+    base,
+    async settle() {
+      await rt.inbox.queue.kick();
+      await bot.deliverNow();
+    },
+    async cardOf(key, prefix) {
+      const { dingtalkCards } = store.t;
+      const rows = await store.db
+        .select()
+        .from(dingtalkCards)
+        .where(eq(dingtalkCards.personId, await personId(key)))
+        .orderBy(desc(dingtalkCards.id));
+      const row = rows.find((r) => r.cardKey.startsWith(prefix));
+      if (!row) {
+        throw new Error(`${key} has no card ${prefix}`);
+      }
+      return row.outTrackId;
+    },
+    async signIn(key, path) {
+      const url = new URL(rt.signIn.signInUrl(path));
+      const res = await fetch(`${base}/api/dingtalk/signin`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          code: fake.authCode(dt(key)),
+          next: url.searchParams.get("next"),
+          state: url.searchParams.get("state"),
+        }),
+      });
+      if (res.status !== 200) {
+        throw new Error(`sign-in answered ${res.status}: ${await res.text()}`);
+      }
+      return (res.headers.get("set-cookie") ?? "").split(";")[0];
+    },
+    personId,
+    async refer(caseName = "滨江花园项目欠薪案") {
+      const person = await bot.ctx.directory.personByBinding(
+        "dingtalk",
+        dt("wangjg"),
+      );
+      const housing = await bot.ctx.directory.unitByCode("city.housing");
+      const outcome = await bot.referrals.create(
+        { person: person!, channel: "web" },
+        sourceCase(housing!.id, {
+          caseName,
+          referralDate: "2026-10-09",
+          foundDate: "2026-10-08",
+        }),
+      );
+      await bot.deliverNow();
+      return outcome.referralId;
+    },
+    async connected() {
+      const deadline = Date.now() + 5_000;
+      while (rt.stream.health().state !== "connected") {
+        if (Date.now() > deadline) {
+          throw new Error(`stream is ${rt.stream.health().state}`);
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async close() {
+      await rt.stream.stop();
+      await rt.inbox.queue.kick().catch(() => undefined);
+      server.closeAllConnections();
+      server.close();
+      await fake.stop();
+    },
+  };
+}
+
+/** Every demo person gets a DingTalk userId as well: "dt_<key>". */
+async function bindDemoPeople(store: Store): Promise<void> {
+  const { personBindings } = store.t;
+  const sims = await store.db
+    .select()
+    .from(personBindings)
+    .where(eq(personBindings.channel, "sim"));
+  await store.tx(async (q) => {
+    for (const b of sims) {
+      await store.insertIfAbsent(q, personBindings, {
+        personId: b.personId,
+        channel: "dingtalk",
+        externalId: dt(b.externalId.replace(/^demo-/, "")),
+      });
+    }
+  });
+}
