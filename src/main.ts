@@ -4,6 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { startScheduler } from "../jobs/scheduler.js";
+import { checkCardTemplate } from "../bots/dingtalk/runtime.js";
 import { boot } from "./boot.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
@@ -58,7 +59,11 @@ async function main(): Promise<void> {
   // Pushes are handled whether or not the jobs run here.
   const stopInbox = bot.wecom?.inbox.poll(config.outboxPollMs);
   const stopDingTalkInbox = bot.dingtalk?.inbox.queue.poll(config.outboxPollMs);
-  bot.dingtalk?.stream.start();
+  if (bot.dingtalk) {
+    bot.dingtalk.stream.start();
+    const rt = bot.dingtalk;
+    void checkCardTemplate(rt).then((result) => (rt.template = result));
+  }
 
   const where = config.simulator
     ? `模拟器：${config.publicUrl}/sim`

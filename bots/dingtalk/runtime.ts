@@ -23,6 +23,8 @@ export interface DingTalkRuntime {
   stream: DingTalkStream;
   bot: Bot;
   log: Logger;
+  /** The start-up check of the card template; undefined until it ran. */
+  template?: TemplateCheck;
 }
 
 /** The parts that exist before the bot does: registered on its outbox. */
@@ -67,4 +69,46 @@ export function dingtalkRuntime(
     .onRobotMessage((frame) => inbox.robotMessage(frame))
     .onCardCallback((frame) => inbox.cardCallback(frame));
   return { ...parts, config, bot, inbox, stream };
+}
+
+export interface TemplateCheck {
+  ok: boolean;
+  reason?: string;
+}
+
+/**
+ * Checks at start-up that the configured card template exists and is
+ * usable by this app, by creating a card from it that is delivered to
+ * nobody (DingTalk offers no call that lists templates). One metered
+ * call per start.
+ */
+export async function checkCardTemplate(
+  rt: DingTalkRuntime,
+): Promise<TemplateCheck> {
+  const probe = `template-check-${Date.now().toString(36)}`;
+  try {
+    await rt.api.createCard({
+      cardTemplateId: rt.config.cardTemplateId,
+      outTrackId: probe,
+      callbackType: "STREAM",
+      cardData: {
+        cardParamMap: rt.channel.params({
+          key: "template-check",
+          title: "模板检查",
+          fields: [],
+          buttons: [],
+        }),
+      },
+      userIdType: 1,
+    });
+    return { ok: true };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    rt.log.error(
+      { code: "dingtalk_template_unusable", reason },
+      "dingtalk: the card template in DINGTALK_CARD_TEMPLATE_ID cannot be " +
+        "used; notices will fail until it is fixed (see docs/dingtalk-cards.md)",
+    );
+    return { ok: false, reason };
+  }
 }

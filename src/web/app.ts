@@ -51,8 +51,14 @@ export function createWebApp(bot: Bot): Koa<WebState> {
     if (ctx.path === "/healthz") {
       // A platform connection that cannot work (wrong credentials) makes
       // the service unhealthy, so that monitoring notices.
-      const dingtalk = bot.dingtalk?.stream.health();
-      const ok = dingtalk?.state !== "auth_failed";
+      const rt = bot.dingtalk;
+      const dingtalk = rt && {
+        ...rt.stream.health(),
+        template: rt.template ?? "unchecked",
+      };
+      const ok =
+        dingtalk === undefined ||
+        (dingtalk.state !== "auth_failed" && rt?.template?.ok !== false);
       ctx.status = ok ? 200 : 503;
       ctx.body = dingtalk ? { ok, dingtalk } : { ok };
     } else if (ctx.path === "/favicon.ico") {

@@ -10,6 +10,7 @@ import {
   retryMessage,
   retryPush,
 } from "../../admin/overview.js";
+import type { Bot } from "../../boot.js";
 import { formatInstant } from "../../time.js";
 import { html } from "../html.js";
 import { routeId } from "../params.js";
@@ -19,6 +20,45 @@ import { apiForm } from "./form-kit.js";
 import { page } from "./layout.js";
 
 type Overview = Awaited<ReturnType<typeof adminOverview>>;
+type Platforms = Awaited<ReturnType<typeof platformStatus>>;
+
+const STREAM_STATES: Record<string, string> = {
+  connecting: "正在连接",
+  connected: "已连接",
+  backing_off: "连接中断，稍后重连",
+  auth_failed: "认证失败：请核对 DINGTALK_CLIENT_ID 和 DINGTALK_CLIENT_SECRET",
+  stopped: "未运行",
+};
+
+/** The chat platforms' connections and allowances. */
+async function platformStatus(bot: Bot) {
+  const rt = bot.dingtalk;
+  if (!rt) {
+    return {};
+  }
+  return {
+    dingtalk: {
+      stream: rt.stream.health(),
+      usage: await rt.api.usage(),
+      template: rt.template,
+    },
+  };
+}
+
+function platformBody(p: Platforms) {
+  const d = p.dingtalk;
+  if (!d) {
+    return "";
+  }
+  const share = Math.round((d.usage.calls / d.usage.quota) * 100);
+  return html`<h2>钉钉</h2>
+<ul class="history">
+<li>Stream 连接：${STREAM_STATES[d.stream.state] ?? d.stream.state}${d.stream.lastError ? html`（${d.stream.lastError}）` : ""}</li>
+<li>本月（${d.usage.month}）接口调用：${d.usage.calls} / ${d.usage.quota} 次（${share}%）${share >= 80 ? html` <strong class="late">即将用完，请减少发送或升级钉钉版本</strong>` : ""}</li>
+<li>卡片模板：${d.template === undefined ? "尚未检查" : d.template.ok ? "可用" : html`<strong class="late">不可用：${d.template.reason ?? ""}</strong>`}</li>
+</ul>
+`;
+}
 
 export function adminRoutes(): Router<WebState> {
   const router = new Router<WebState>();
@@ -27,13 +67,21 @@ export function adminRoutes(): Router<WebState> {
     const person = await requirePerson(ctx);
     requireAdmin(person);
     const overview = await adminOverview(ctx.state.bot.ctx);
+    const platforms = await platformStatus(ctx.state.bot);
     ctx.type = "html";
-    ctx.body = page({ title: "管理", person, body: adminBody(overview) });
+    ctx.body = page({
+      title: "管理",
+      person,
+      body: html`${platformBody(platforms)}${adminBody(overview)}`,
+    });
   });
 
   router.get("/api/admin/overview", async (ctx) => {
     requireAdmin(await requirePerson(ctx));
-    ctx.body = await adminOverview(ctx.state.bot.ctx);
+    ctx.body = {
+      ...(await adminOverview(ctx.state.bot.ctx)),
+      platforms: await platformStatus(ctx.state.bot),
+    };
   });
 
   router.post("/api/admin/outbox/:id/retry", async (ctx) => {
