@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encrypt, getSignature } from "@wecom/crypto";
 import { afterEach, describe, expect, it } from "vitest";
+import { FakeDingTalk } from "./fakes/dingtalk-server.js";
 import { FakeWecom } from "./fakes/wecom-server.js";
 
 /** A port nothing listens on right now. */
@@ -120,6 +121,68 @@ describe("npm start", () => {
 
       const sim = await fetch(`http://127.0.0.1:${port}/sim`);
       expect(sim.status).toBe(404);
+    } finally {
+      child?.kill("SIGTERM");
+      await fake.stop();
+    }
+  });
+
+  it("connects to DingTalk's Stream and reports it healthy, or why not", async () => {
+    dir = mkdtempSync(join(tmpdir(), "qianxin-dingtalk-"));
+    const fake = new FakeDingTalk({
+      clientId: "dingfakeclient",
+      clientSecret: "right-secret",
+      templates: ["notice.schema"],
+    });
+    const fakeBase = await fake.start();
+    const env = (secret: string, port: number) => ({
+      PORT: String(port),
+      DATABASE_URL: `sqlite:${join(dir!, `bot-${port}.db`)}`,
+      LOG_PRETTY: "false",
+      JOBS: "false",
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      SESSION_SECRET: "s".repeat(40),
+      DINGTALK_CLIENT_ID: "dingfakeclient",
+      DINGTALK_CLIENT_SECRET: secret,
+      DINGTALK_ROBOT_CODE: "dingfakeclient",
+      DINGTALK_CARD_TEMPLATE_ID: "notice.schema",
+      DINGTALK_CORP_ID: "dingfakecorp",
+      DINGTALK_API_BASE: fakeBase,
+      DINGTALK_OAPI_BASE: fakeBase,
+      DINGTALK_GATEWAY_URL: fake.openUrl,
+    });
+    async function health(port: number, until: (body: any) => boolean) {
+      for (let i = 0; i < 100; i++) {
+        const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+        const body = await res.json();
+        if (until(body)) {
+          return { status: res.status, body };
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error("health never settled");
+    }
+    try {
+      let port = await freePort();
+      child = start(env("right-secret", port));
+      await waitFor(child, "欠薪联动助手已启动");
+      const up = await health(
+        port,
+        (b) => b.dingtalk?.state === "connected" && b.dingtalk?.template?.ok,
+      );
+      expect(up.status).toBe(200);
+      child.kill("SIGTERM");
+
+      port = await freePort();
+      child = start(env("wrong-secret", port));
+      await waitFor(child, "欠薪联动助手已启动");
+      const down = await health(
+        port,
+        (b) => b.dingtalk?.state === "auth_failed",
+      );
+      expect(down.status).toBe(503);
+      expect(down.body.ok).toBe(false);
+      expect(down.body.dingtalk.lastError).toMatch(/DINGTALK_CLIENT_SECRET/);
     } finally {
       child?.kill("SIGTERM");
       await fake.stop();
