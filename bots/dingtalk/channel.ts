@@ -44,6 +44,8 @@ export interface DingTalkChannelDeps {
 
 export class DingTalkChannel implements Channel {
   readonly name = "dingtalk" as const;
+  /** batchSend takes 20 userIds a call. */
+  readonly batchSize = 20;
 
   constructor(private readonly d: DingTalkChannelDeps) {}
 
@@ -59,16 +61,9 @@ export class DingTalkChannel implements Channel {
     const userId = recipient.externalId;
     switch (message.type) {
       case "text":
-        for (const content of splitByBytes(message.text, MESSAGE_BYTES)) {
-          await this.toMember(userId, "sampleText", { content });
-        }
-        return {};
       case "markdown":
-        for (const text of splitByBytes(message.text, MESSAGE_BYTES)) {
-          await this.toMember(userId, "sampleMarkdown", {
-            title: message.title,
-            text,
-          });
+        for (const { msgKey, param } of robotMessages(message)) {
+          await this.toMember(userId, msgKey, param);
         }
         return {};
       case "card":
@@ -76,6 +71,32 @@ export class DingTalkChannel implements Channel {
       case "card_update":
         return this.updateCard(recipient, message.card, previousRef);
     }
+  }
+
+  /**
+   * The same text or markdown to up to 20 members in one call per part;
+   * invalid and flow-controlled members come back as their failures.
+   */
+  async deliverMany(
+    recipients: Recipient[],
+    message: OutboundMessage,
+  ): Promise<Map<number, unknown>> {
+    const ids = recipients.map((r) => r.externalId);
+    const failures = new Map<number, unknown>();
+    for (const { msgKey, param } of robotMessages(message)) {
+      const { invalid, flowControlled } = await this.d.api.batchSend(
+        ids,
+        msgKey,
+        param,
+      );
+      for (const r of recipients) {
+        const error = recipientError(r.externalId, invalid, flowControlled);
+        if (error && !failures.has(r.id)) {
+          failures.set(r.id, error);
+        }
+      }
+    }
+    return failures;
   }
 
   /** The card's variables as they are now, for a click's answer. */
@@ -93,18 +114,9 @@ export class DingTalkChannel implements Channel {
       msgKey,
       param,
     );
-    if (invalid.includes(userId)) {
-      throw new DeliveryError(
-        `钉钉：账号“${userId}”无效或不在应用可见范围内，请核对人员名单中的钉钉账号和应用可见范围`,
-        false,
-      );
-    }
-    if (flowControlled.includes(userId)) {
-      throw new DeliveryError(
-        "钉钉：此接收人暂时被限流，稍后重发",
-        true,
-        FLOW_CONTROL_WAIT_MS,
-      );
+    const error = recipientError(userId, invalid, flowControlled);
+    if (error) {
+      throw error;
     }
   }
 
@@ -213,6 +225,47 @@ export class DingTalkChannel implements Channel {
       await this.d.api.groupSend(cid, "sampleMarkdown", { title, text: part });
     }
   }
+}
+
+/** A text or markdown as robot messages, split to fit. */
+function robotMessages(
+  message: OutboundMessage,
+): { msgKey: string; param: Json }[] {
+  if (message.type === "text") {
+    return splitByBytes(message.text, MESSAGE_BYTES).map((content) => ({
+      msgKey: "sampleText",
+      param: { content },
+    }));
+  }
+  if (message.type === "markdown") {
+    return splitByBytes(message.text, MESSAGE_BYTES).map((text) => ({
+      msgKey: "sampleMarkdown",
+      param: { title: message.title, text },
+    }));
+  }
+  throw new Error(`not a robot message: ${message.type}`);
+}
+
+/** What batchSend said about one member, as the outbox's error. */
+function recipientError(
+  userId: string,
+  invalid: string[],
+  flowControlled: string[],
+): DeliveryError | undefined {
+  if (invalid.includes(userId)) {
+    return new DeliveryError(
+      `钉钉：账号“${userId}”无效或不在应用可见范围内，请核对人员名单中的钉钉账号和应用可见范围`,
+      false,
+    );
+  }
+  if (flowControlled.includes(userId)) {
+    return new DeliveryError(
+      "钉钉：此接收人暂时被限流，稍后重发",
+      true,
+      FLOW_CONTROL_WAIT_MS,
+    );
+  }
+  return undefined;
 }
 
 /**

@@ -56,6 +56,16 @@ export interface Channel {
     message: OutboundMessage,
     previousRef?: string,
   ): Promise<Delivery>;
+  /**
+   * The same text or markdown to several people in one call, where the
+   * platform allows it (at most `batchSize`). Returns the failures by
+   * recipient id; a throw fails them all.
+   */
+  deliverMany?(
+    recipients: Recipient[],
+    message: OutboundMessage,
+  ): Promise<Map<number, unknown>>;
+  readonly batchSize?: number;
 }
 
 /** A failed delivery, saying whether trying again can help. */

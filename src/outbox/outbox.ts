@@ -21,6 +21,9 @@ import {
 
 export type Target = { type: "person" | "group"; id: number };
 
+type Row = typeof import("../../db/schema.js").outbox.$inferSelect;
+type Result = "sent" | "failed" | "deferred";
+
 /**
  * "now": a direct answer or a card change the user is waiting for.
  * "office": can wait for office hours on a working day.
@@ -158,15 +161,43 @@ export class Outbox {
 
     let sent = 0;
     let failed = 0;
-    for (const row of due) {
-      if (!(await this.claim(row.id, now))) {
-        continue;
-      }
-      const result = await this.deliverOne(row, now);
+    const count = (result: Result) => {
       if (result === "sent") {
         sent++;
       } else if (result === "failed") {
         failed++;
+      }
+    };
+    const claimed: Row[] = [];
+    for (const row of due) {
+      if (await this.claim(row.id, now)) {
+        claimed.push(row);
+      }
+    }
+    // The same text to several people (a unit's liaisons): one call where
+    // the platform sends to many at once.
+    const alike = new Map<string, Row[]>();
+    for (const row of claimed) {
+      const type = (JSON.parse(row.payload) as OutboundMessage).type;
+      if (
+        row.targetType === "person" &&
+        (type === "text" || type === "markdown")
+      ) {
+        alike.set(row.payload, [...(alike.get(row.payload) ?? []), row]);
+      }
+    }
+    const batched = new Set<number>();
+    for (const rows of alike.values()) {
+      if (rows.length > 1) {
+        for (const result of await this.deliverTogether(rows, now)) {
+          count(result);
+        }
+        rows.forEach((r) => batched.add(r.id));
+      }
+    }
+    for (const row of claimed) {
+      if (!batched.has(row.id)) {
+        count(await this.deliverOne(row, now));
       }
     }
     if (failed > 0) {
@@ -176,6 +207,76 @@ export class Outbox {
       );
     }
     return { sent, failed };
+  }
+
+  /**
+   * One message to several people: through `deliverMany` of the channels
+   * that have it, in chunks of their size; one by one otherwise.
+   */
+  private async deliverTogether(rows: Row[], now: number): Promise<Result[]> {
+    const results: Result[] = [];
+    const byChannel = new Map<Channel, { row: Row; recipient: Recipient }[]>();
+    for (const row of rows) {
+      try {
+        const { channel, recipient } = await this.resolve(
+          row.targetType,
+          row.targetId,
+        );
+        if (!channel.deliverMany) {
+          results.push(await this.deliverOne(row, now));
+          continue;
+        }
+        byChannel.set(channel, [
+          ...(byChannel.get(channel) ?? []),
+          { row, recipient },
+        ]);
+      } catch (error) {
+        await this.recordFailure(row, error, now);
+        results.push("failed");
+      }
+    }
+    for (const [channel, list] of byChannel) {
+      const size = channel.batchSize ?? 1;
+      for (let i = 0; i < list.length; i += size) {
+        const chunk = list.slice(i, i + size);
+        const body = JSON.parse(chunk[0].row.payload) as OutboundMessage;
+        let errors: Map<number, unknown>;
+        try {
+          errors = await channel.deliverMany!(
+            chunk.map((c) => c.recipient),
+            body,
+          );
+        } catch (error) {
+          errors = new Map(chunk.map((c) => [c.recipient.id, error]));
+        }
+        for (const { row, recipient } of chunk) {
+          const error = errors.get(recipient.id);
+          if (error === undefined) {
+            await this.markSent(row, now);
+            results.push("sent");
+          } else {
+            await this.recordFailure(row, error, now);
+            results.push(
+              error instanceof DeliveryDeferred ? "deferred" : "failed",
+            );
+          }
+        }
+      }
+    }
+    return results;
+  }
+
+  private async markSent(row: Row, now: number): Promise<void> {
+    const { outbox } = this.store.t;
+    await this.store.db
+      .update(outbox)
+      .set({
+        status: "sent",
+        sentAt: now,
+        attempts: row.attempts + 1,
+        lockedUntil: null,
+      })
+      .where(eq(outbox.id, row.id));
   }
 
   private async claim(id: number, now: number): Promise<boolean> {
@@ -193,10 +294,7 @@ export class Outbox {
     return this.store.changes(result) === 1;
   }
 
-  private async deliverOne(
-    row: typeof import("../../db/schema.js").outbox.$inferSelect,
-    now: number,
-  ): Promise<"sent" | "failed" | "deferred"> {
+  private async deliverOne(row: Row, now: number): Promise<Result> {
     const { outbox, cardDeliveries } = this.store.t;
     const body = JSON.parse(row.payload) as OutboundMessage;
     try {
