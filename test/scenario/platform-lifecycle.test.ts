@@ -8,7 +8,8 @@
  *
  * - 09-29 王建国 refers a case to the city housing bureau (form page).
  * - 10-09 张伟 signs on the card, then passes it down (form page).
- * - 10-12 赵磊 signs by typing "签收 文号".
+ * - 10-12 the platform's connection drops; 赵磊 signs by typing
+ *   "签收 文号".
  * - 11-17 first working day overdue: the leaders' digest;
  *   11-23 five working days overdue: escalation to the HRSS leader.
  * - 11-25 赵磊 submits feedback (form page); 11-26 王建国 accepts it on
@@ -118,7 +119,11 @@ describe.each(CASES)(
           },
         ],
       ],
-      "2026-10-12": [["10:00", () => p.say("zhaol", `签收 ${number}`)]],
+      "2026-10-12": [
+        // The connection drops just before: the message must still count.
+        ["09:59", () => p.disrupt()],
+        ["10:00", () => p.say("zhaol", `签收 ${number}`)],
+      ],
       "2026-11-25": [
         [
           "10:00",

@@ -36,6 +36,8 @@ export interface PlatformDriver {
   groupPosts(): string[];
   /** Messages the platform dropped silently (WeCom over its pace). */
   dropped(): unknown[];
+  /** The platform's connection breaks (DingTalk drops the socket). */
+  disrupt(): Promise<void>;
   /** How the clicked card changed right away, for the clicker. */
   lastClickAnswer?: string;
   settle(): Promise<void>;
@@ -90,6 +92,8 @@ export async function wecomDriver(store: Store): Promise<PlatformDriver> {
       return world.fake.robotMessages.map((m) => JSON.stringify(m.body));
     },
     dropped: () => world.fake.dropped,
+    // Each callback is its own request: nothing to break.
+    disrupt: async () => undefined,
     settle: () => world.settle(),
     close: () => world.close(),
   };
@@ -147,6 +151,9 @@ export async function dingtalkDriver(store: Store): Promise<PlatformDriver> {
         .map((m) => JSON.stringify(m.msgParam));
     },
     dropped: () => [],
+    async disrupt() {
+      world.fake.dropSockets();
+    },
     settle: () => world.settle(),
     close: () => world.close(),
   };
