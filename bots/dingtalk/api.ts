@@ -1,13 +1,12 @@
 /**
- * A small DingTalk OpenAPI client. The access token is cached, fetched
- * once for all callers waiting at the same moment, and fetched again
- * (once) when DingTalk says it is no longer good; it never reaches the
- * log. Calls are paced per API under the app's QPS limit, and metered
+ * A small DingTalk OpenAPI client. The access token is shared by all
+ * callers (src/channels/token.ts) and never reaches the log. Calls are paced per API under the app's QPS limit, and metered
  * calls are counted per month against the organisation's quota, which an
  * administrator can see.
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { Store } from "../../db/index.js";
+import { TokenCache } from "../../src/channels/token.js";
 import { DeliveryError } from "../../src/channels/types.js";
 import type { DingTalkConfig } from "../../src/config.js";
 import type { Logger } from "../../src/logger.js";
@@ -21,8 +20,6 @@ import {
 
 export type Json = Record<string, unknown>;
 
-/** Fetch a new token this long before DingTalk says it expires. */
-const EARLY_MS = 300_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 export interface DingTalkApiOptions {
@@ -39,12 +36,13 @@ export interface BatchResult {
 }
 
 export class DingTalkApi {
-  private token?: { value: string; expiresAt: number };
-  private pending?: Promise<string>;
+  private readonly tokens: TokenCache;
   private readonly lastCalls = new Map<string, number[]>();
   private warnedMonth?: string;
 
-  constructor(private readonly o: DingTalkApiOptions) {}
+  constructor(private readonly o: DingTalkApiOptions) {
+    this.tokens = new TokenCache(() => this.fetchToken(), needsNewToken);
+  }
 
   /** One-to-one robot messages to up to 20 members (dingtalk.md 3.2). */
   async batchSend(
@@ -119,54 +117,27 @@ export class DingTalkApi {
   /** A new-API call with the token header; metered and paced. */
   async newApi(method: string, path: string, body?: Json): Promise<Json> {
     await this.meter(path);
-    const attempt = async (token: string) =>
+    return this.tokens.use((token) =>
       this.request(method, `${this.o.config.apiBase}${path}`, path, body, {
         "x-acs-dingtalk-access-token": token,
-      });
-    return this.withToken(attempt);
+      }),
+    );
   }
 
   /** An old-API call with the token in the query; not metered. */
   async oldApi(path: string, body: Json): Promise<Json> {
     await this.pace(path);
-    const attempt = async (token: string) =>
+    return this.tokens.use((token) =>
       this.request(
         "POST",
         `${this.o.config.oapiBase}${path}?access_token=${encodeURIComponent(token)}`,
         path,
         body,
-      );
-    return this.withToken(attempt);
+      ),
+    );
   }
 
-  private async withToken(
-    attempt: (token: string) => Promise<Json>,
-  ): Promise<Json> {
-    const token = await this.accessToken();
-    try {
-      return await attempt(token);
-    } catch (error) {
-      if (!needsNewToken(error)) {
-        throw error;
-      }
-      if (this.token?.value === token) {
-        this.token = undefined;
-      }
-      return attempt(await this.accessToken());
-    }
-  }
-
-  private accessToken(): Promise<string> {
-    if (this.token && this.token.expiresAt > Date.now()) {
-      return Promise.resolve(this.token.value);
-    }
-    this.pending ??= this.fetchToken().finally(() => {
-      this.pending = undefined;
-    });
-    return this.pending;
-  }
-
-  private async fetchToken(): Promise<string> {
+  private async fetchToken() {
     const path = "/v1.0/oauth2/accessToken";
     const res = await this.request(
       "POST",
@@ -178,10 +149,7 @@ export class DingTalkApi {
     if (!value) {
       throw new DeliveryError("钉钉：获取 access_token 的应答不完整", true);
     }
-    // Tokens expire on DingTalk's clock, not on the bot's (simulated) one.
-    const lifetime = Number(res.expireIn ?? 7200) * 1000;
-    this.token = { value, expiresAt: Date.now() + lifetime - EARLY_MS };
-    return value;
+    return { value, lifetimeMs: Number(res.expireIn ?? 7200) * 1000 };
   }
 
   /**

@@ -13,6 +13,7 @@ import type { Card, NeutralAction } from "../../src/channels/types.js";
 import type { TextCommand } from "../../src/commands.js";
 import { AppError } from "../../src/errors.js";
 import { InboundQueue, type InboundHandler } from "../../src/inbound/queue.js";
+import { answer } from "../../src/inbound/reply.js";
 import type { Logger } from "../../src/logger.js";
 import type { Person } from "../../src/units/directory.js";
 import type { DingTalkApi } from "./api.js";
@@ -190,38 +191,23 @@ export class DingTalkInbox implements InboundHandler<DingTalkPush> {
     setTimeout(() => this.results.delete(action.eventKey), 10_000).unref();
   }
 
-  private async reply(
+  private reply(
     person: Person | undefined,
     userId: string,
     eventKey: string,
     text: string,
   ): Promise<void> {
-    if (person) {
-      const { ctx } = this.bot;
-      const now = ctx.clock.now();
-      await ctx.store.tx((q) =>
-        ctx.outbox.enqueue(
-          q,
-          {
-            dedupeKey: `reply:dingtalk:${eventKey}`,
-            target: { type: "person", id: person.id },
-            body: { type: "text", text },
-            notBefore: now,
-          },
-          now,
-        ),
-      );
-      return;
-    }
-    // Nobody to queue it for: straight to DingTalk.
-    try {
-      await this.api.batchSend([userId], "sampleText", { content: text });
-    } catch (error) {
-      this.log.warn(
-        { err: error, code: "dingtalk_reply_failed" },
-        "dingtalk: could not answer an unknown member",
-      );
-    }
+    return answer(
+      this.bot,
+      {
+        channel: "dingtalk",
+        person,
+        eventKey,
+        direct: (t) =>
+          this.api.batchSend([userId], "sampleText", { content: t }),
+      },
+      text,
+    );
   }
 
   private async readClick(

@@ -11,7 +11,8 @@ import { AppError, unknownPerson } from "../../src/errors.js";
 import { html } from "../../src/web/html.js";
 import { isLocalPath } from "../../src/web/local-path.js";
 import { page } from "../../src/web/pages/layout.js";
-import { sessionPersonId, startSession } from "../../src/web/session.js";
+import { startSession } from "../../src/web/session.js";
+import { signInFirst } from "../../src/web/sign-in-first.js";
 import type { WebState } from "../../src/web/state.js";
 import { staticFiles } from "../../src/web/static.js";
 import { parse } from "../../src/validation.js";
@@ -148,28 +149,11 @@ async function bundleJsapi(): Promise<Uint8Array> {
   return result.outputFiles[0].contents;
 }
 
-/**
- * A page opened inside DingTalk without a session goes through sign-in
- * first, instead of showing "not signed in".
- */
+/** Pages opened inside DingTalk (its User-Agent says so) sign in first. */
 export function signInInsideDingTalk(
   rt: DingTalkRuntime,
 ): Middleware<WebState> {
-  return async (ctx, next) => {
-    const inDingTalk = /DingTalk/i.test(ctx.get("user-agent"));
-    const isPage =
-      ctx.method === "GET" &&
-      !ctx.path.startsWith("/api/") &&
-      !ctx.path.startsWith("/static/") &&
-      ctx.path !== SIGNIN_PATH &&
-      ctx.path !== "/healthz";
-    if (inDingTalk && isPage && sessionPersonId(ctx) === undefined) {
-      if (isLocalPath(ctx.url)) {
-        ctx.status = 302;
-        ctx.redirect(rt.signIn.signInUrl(ctx.url));
-        return;
-      }
-    }
-    await next();
-  };
+  return signInFirst(/DingTalk/i, (path) => rt.signIn.signInUrl(path), [
+    SIGNIN_PATH,
+  ]);
 }

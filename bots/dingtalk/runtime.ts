@@ -37,7 +37,6 @@ export function dingtalkParts(ctx: AppContext, config: DingTalkConfig) {
     log,
   });
   const signIn = new DingTalkSignIn(
-    config,
     ctx.config.publicUrl,
     ctx.config.sessionSecret!,
   );

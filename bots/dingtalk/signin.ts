@@ -9,27 +9,18 @@
  * over it, so nobody can craft a sign-in that lands on another site or on
  * a page the link did not name.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
-import type { DingTalkConfig } from "../../src/config.js";
-import { isLocalPath } from "../../src/web/local-path.js";
+import { pathOnSite, PathSigner } from "../../src/web/local-path.js";
 
 export const SIGNIN_PATH = "/dingtalk/signin";
 
 export class DingTalkSignIn {
-  private readonly key: Buffer;
+  private readonly signer: PathSigner;
 
   constructor(
-    private readonly config: DingTalkConfig,
     private readonly publicUrl: string,
     sessionSecret: string,
   ) {
-    this.key = createHmac("sha256", sessionSecret)
-      .update("dingtalk-signin-state")
-      .digest();
-  }
-
-  get corpId(): string {
-    return this.config.corpId;
+    this.signer = new PathSigner(sessionSecret, "dingtalk-signin-state");
   }
 
   /**
@@ -37,7 +28,7 @@ export class DingTalkSignIn {
    * panel on PC) through sign-in; other links as they are.
    */
   link = (url: string): string => {
-    const next = this.localPath(url);
+    const next = pathOnSite(this.publicUrl, url);
     if (next === undefined) {
       return url;
     }
@@ -51,28 +42,11 @@ export class DingTalkSignIn {
   signInUrl(next: string): string {
     return (
       `${this.publicUrl}${SIGNIN_PATH}?next=${encodeURIComponent(next)}` +
-      `&state=${this.state(next)}`
+      `&state=${this.signer.sign(next)}`
     );
   }
 
   checkState(next: string, state: string): boolean {
-    const expected = Buffer.from(this.state(next));
-    const given = Buffer.from(state);
-    return expected.length === given.length && timingSafeEqual(expected, given);
-  }
-
-  private state(next: string): string {
-    return createHmac("sha256", this.key)
-      .update(next)
-      .digest("hex")
-      .slice(0, 32);
-  }
-
-  private localPath(url: string): string | undefined {
-    if (!url.startsWith(`${this.publicUrl}/`)) {
-      return undefined;
-    }
-    const rest = url.slice(this.publicUrl.length);
-    return isLocalPath(rest) ? rest : undefined;
+    return this.signer.check(next, state);
   }
 }

@@ -1,10 +1,10 @@
 /**
- * A small WeCom API client. The access token is cached, fetched once for
- * all callers waiting at the same moment, and fetched again (once) when
- * WeCom says it expired. It never reaches the log: URLs pass redactUrl.
+ * A small WeCom API client. The access token is shared by all callers
+ * (src/channels/token.ts) and never reaches the log: URLs pass redactUrl.
  */
 import type { Logger } from "../../src/logger.js";
 import { redactUrl } from "../../src/logger.js";
+import { TokenCache } from "../../src/channels/token.js";
 import { DeliveryError } from "../../src/channels/types.js";
 import { needsNewToken, wecomError } from "./errors.js";
 
@@ -15,7 +15,6 @@ export interface WecomApiOptions {
   secret: string;
   agentId: number;
   log: Logger;
-  now?: () => number;
   timeoutMs?: number;
 }
 
@@ -24,16 +23,11 @@ const REQUEST_TIMEOUT_MS = 10_000;
 
 type Json = Record<string, unknown>;
 
-/** Fetch a new token this long before WeCom says it expires. */
-const EARLY_MS = 300_000;
-
 export class WecomApi {
-  private token?: { value: string; expiresAt: number };
-  private pending?: Promise<string>;
-  private readonly now: () => number;
+  private readonly tokens: TokenCache;
 
   constructor(private readonly o: WecomApiOptions) {
-    this.now = o.now ?? Date.now;
+    this.tokens = new TokenCache(() => this.fetchToken(), needsNewToken);
   }
 
   sendCard(touser: string, card: Json): Promise<Json> {
@@ -81,52 +75,26 @@ export class WecomApi {
     });
   }
 
-  /**
-   * A call with the cached token; when WeCom says the token is no longer
-   * good, one more try with a new one. Only the token that failed is
-   * dropped, so callers that fail together fetch one new token, not many.
-   */
-  private async call(path: string, body?: Json, extra = ""): Promise<Json> {
-    const attempt = async (token: string) => {
+  /** A call with the shared token (query parameter access_token). */
+  private call(path: string, body?: Json, extra = ""): Promise<Json> {
+    return this.tokens.use((token) => {
       const url =
         `${this.o.baseUrl}${path}?access_token=` +
         `${encodeURIComponent(token)}${extra}`;
       return this.request(body ? "POST" : "GET", url, body, path);
-    };
-    const token = await this.accessToken();
-    try {
-      return await attempt(token);
-    } catch (error) {
-      if (!needsNewToken(error)) {
-        throw error;
-      }
-      if (this.token?.value === token) {
-        this.token = undefined;
-      }
-      return attempt(await this.accessToken());
-    }
-  }
-
-  private accessToken(): Promise<string> {
-    if (this.token && this.token.expiresAt > this.now()) {
-      return Promise.resolve(this.token.value);
-    }
-    this.pending ??= this.fetchToken().finally(() => {
-      this.pending = undefined;
     });
-    return this.pending;
   }
 
-  private async fetchToken(): Promise<string> {
+  private async fetchToken() {
     const url =
       `${this.o.baseUrl}/cgi-bin/gettoken?corpid=` +
       `${encodeURIComponent(this.o.corpId)}&corpsecret=` +
       encodeURIComponent(this.o.secret);
     const res = await this.request("GET", url, undefined, "/cgi-bin/gettoken");
-    const value = String(res.access_token);
-    const lifetime = Number(res.expires_in) * 1000;
-    this.token = { value, expiresAt: this.now() + lifetime - EARLY_MS };
-    return value;
+    return {
+      value: String(res.access_token),
+      lifetimeMs: Number(res.expires_in) * 1000,
+    };
   }
 
   private async request(

@@ -10,6 +10,7 @@ import type { Bot } from "../../src/boot.js";
 import type { Card } from "../../src/channels/types.js";
 import { AppError } from "../../src/errors.js";
 import { InboundQueue, type InboundHandler } from "../../src/inbound/queue.js";
+import { answer } from "../../src/inbound/reply.js";
 import type { Logger } from "../../src/logger.js";
 import type { Person } from "../../src/units/directory.js";
 import type { WecomApi } from "./api.js";
@@ -272,41 +273,22 @@ export class WecomInbox implements InboundHandler<WecomInbound> {
     await this.reply(person, userid, action.eventKey, message);
   }
 
-  /**
-   * An answer to one member: through the outbox when we know them, else
-   * straight to WeCom (nobody to queue it for).
-   */
-  private async reply(
+  private reply(
     person: Person | undefined,
     userid: string,
     eventKey: string,
     text: string,
   ): Promise<void> {
-    if (person) {
-      const { ctx } = this.bot;
-      const now = ctx.clock.now();
-      await ctx.store.tx((q) =>
-        ctx.outbox.enqueue(
-          q,
-          {
-            dedupeKey: `reply:wecom:${eventKey}`,
-            target: { type: "person", id: person.id },
-            body: { type: "text", text },
-            notBefore: now,
-          },
-          now,
-        ),
-      );
-      return;
-    }
-    try {
-      await this.api.sendText(userid, text);
-    } catch (error) {
-      this.log.warn(
-        { err: error, code: "wecom_reply_failed" },
-        "wecom: could not answer an unknown member",
-      );
-    }
+    return answer(
+      this.bot,
+      {
+        channel: "wecom",
+        person,
+        eventKey,
+        direct: (t) => this.api.sendText(userid, t),
+      },
+      text,
+    );
   }
 
   /** Changes one clicked card at once with the click's own code. */

@@ -7,7 +7,8 @@
 import type { Context, Middleware } from "koa";
 import { AppError, unknownPerson } from "../../src/errors.js";
 import type { WebState } from "../../src/web/state.js";
-import { sessionPersonId, startSession } from "../../src/web/session.js";
+import { startSession } from "../../src/web/session.js";
+import { signInFirst } from "../../src/web/sign-in-first.js";
 import { WecomCallbackError } from "./crypto.js";
 import { WecomApiError } from "./errors.js";
 import { parsePush } from "./events.js";
@@ -176,26 +177,9 @@ async function signIn(ctx: Context, rt: WecomRuntime): Promise<void> {
   ctx.redirect(next);
 }
 
-/**
- * A page opened inside WeCom without a session goes through sign-in
- * first, instead of showing "not signed in".
- */
+/** Pages opened inside WeCom (its User-Agent says wxwork) sign in first. */
 export function signInInsideWecom(rt: WecomRuntime): Middleware<WebState> {
-  return async (ctx, next) => {
-    const inWecom = /wxwork/i.test(ctx.get("user-agent"));
-    const page =
-      ctx.method === "GET" &&
-      !ctx.path.startsWith("/api/") &&
-      !ctx.path.startsWith("/static/") &&
-      ctx.path !== "/healthz";
-    if (inWecom && page && sessionPersonId(ctx) === undefined) {
-      const here = ctx.url;
-      if (isLocalPath(here)) {
-        ctx.status = 302;
-        ctx.redirect(rt.oauth.authorizeUrl(here));
-        return;
-      }
-    }
-    await next();
-  };
+  return signInFirst(/wxwork/i, (path) => rt.oauth.authorizeUrl(path), [
+    OAUTH_PATH,
+  ]);
 }
