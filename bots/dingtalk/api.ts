@@ -160,13 +160,12 @@ export class DingTalkApi {
     const { store, config, log } = this.o;
     const month = this.month();
     const { platformCalls } = store.t;
-    const calls = await store.tx(async (q) => {
-      const inserted = await store.insertIfAbsent(q, platformCalls, {
+    const { calls, refused } = await store.tx(async (q) => {
+      await store.insertIfAbsent(q, platformCalls, {
         channel: "dingtalk",
         month,
         calls: 0,
       });
-      void inserted;
       const [row] = await q
         .select()
         .from(platformCalls)
@@ -177,7 +176,7 @@ export class DingTalkApi {
           ),
         );
       if (row.calls >= config.monthlyQuota) {
-        return row.calls;
+        return { calls: row.calls, refused: true };
       }
       await q
         .update(platformCalls)
@@ -188,9 +187,9 @@ export class DingTalkApi {
             eq(platformCalls.month, month),
           ),
         );
-      return row.calls + 1;
+      return { calls: row.calls + 1, refused: false };
     });
-    if (calls >= config.monthlyQuota) {
+    if (refused) {
       throw new DingTalkApiError(
         "quota",
         "give_up",

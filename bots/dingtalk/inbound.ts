@@ -37,6 +37,8 @@ interface ClickResult {
 export class DingTalkInbox implements InboundHandler<DingTalkPush> {
   readonly queue: InboundQueue<DingTalkPush>;
   private readonly results = new Map<string, ClickResult>();
+  /** Clicks answered before they were handled: told when they are. */
+  private readonly late = new Set<string>();
 
   constructor(
     private readonly bot: Bot,
@@ -67,9 +69,21 @@ export class DingTalkInbox implements InboundHandler<DingTalkPush> {
       return { userPrivateData: { cardParamMap: { myNote: UNKNOWN_CARD } } };
     }
     const key = keyOf(push);
-    const stored = await this.queue.store(key, push);
+    let stored: "stored" | "repeat";
+    try {
+      stored = await this.queue.store(key, push);
+    } catch (error) {
+      this.log.error(
+        { err: error, code: "dingtalk_click_not_stored" },
+        "dingtalk: a card click could not be stored; the clicker is told",
+      );
+      return {
+        cardUpdateOptions: { updatePrivateDataByKey: true },
+        userPrivateData: { cardParamMap: { myNote: NOT_STORED } },
+      };
+    }
     const deadline = Date.now() + CLICK_WAIT_MS;
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !this.results.has(key)) {
       const status = await this.queue.statusOf(key);
       if (status === "done" || status === "failed") {
         break;
@@ -78,6 +92,10 @@ export class DingTalkInbox implements InboundHandler<DingTalkPush> {
     }
     const result = this.results.get(key);
     this.results.delete(key);
+    if (!result && stored === "stored") {
+      // Handled later: its outcome goes to the clicker's card then.
+      this.late.add(key);
+    }
     if (!result) {
       const note = stored === "repeat" ? "" : "已收到，正在办理…";
       return {
@@ -186,9 +204,35 @@ export class DingTalkInbox implements InboundHandler<DingTalkPush> {
     const card = changed
       ? (JSON.parse(changed.payload) as { card: Card }).card
       : undefined;
+    if (this.late.delete(action.eventKey)) {
+      // The click was answered "being handled": the outcome goes to the
+      // clicker's card now, for them alone (the outbox brings the rest).
+      await this.privateNote(push.outTrackId, action.externalUserId, message);
+      return;
+    }
     this.results.set(action.eventKey, { message, card });
     // Forget answers nobody collected (the click was answered already).
     setTimeout(() => this.results.delete(action.eventKey), 10_000).unref();
+  }
+
+  private async privateNote(
+    outTrackId: string,
+    userId: string,
+    note: string,
+  ): Promise<void> {
+    try {
+      await this.api.updateCard({
+        outTrackId,
+        privateData: { [userId]: { cardParamMap: { myNote: note } } },
+        cardUpdateOptions: { updatePrivateDataByKey: true },
+        userIdType: 1,
+      });
+    } catch (error) {
+      this.log.warn(
+        { err: error, code: "dingtalk_note_failed" },
+        "dingtalk: could not tell a clicker the outcome on their card",
+      );
+    }
   }
 
   private reply(
@@ -266,6 +310,9 @@ export class DingTalkInbox implements InboundHandler<DingTalkPush> {
     };
   }
 }
+
+const NOT_STORED =
+  "系统繁忙，未能记录您的操作，请稍后再点一次；如仍不行，请打开“详情”在页面中办理。";
 
 const UNKNOWN_CARD =
   "无法识别这张卡片，可能不是本机器人发出的。发送“待办”查看需要办理的事项。";

@@ -95,6 +95,7 @@ export function adminRoutes(): Router<WebState> {
     const person = await requirePerson(ctx);
     await retryPush(ctx.state.bot.ctx, person, routeId(ctx, "该推送"));
     await ctx.state.bot.wecom?.inbox.kick();
+    await ctx.state.bot.dingtalk?.inbox.queue.kick();
     ctx.body = { message: "已重新处理。" };
   });
 
