@@ -11,7 +11,7 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Store } from "../../db/index.js";
-import { splitByBytes } from "../../src/channels/text.js";
+import { fitBytes } from "../../src/channels/text.js";
 import {
   DeliveryError,
   type Card,
@@ -27,10 +27,11 @@ import type { DingTalkApi, Json } from "./api.js";
 import { DingTalkApiError } from "./errors.js";
 import { cardAsMarkdown, cardParams } from "./render.js";
 
-/** Robot markdown is capped for groups at 15 000 bytes; keep texts short. */
+/**
+ * Group robot messages are capped at 15 000 bytes; ours stay one message
+ * each (a message in parts, throttled half way, would be sent twice).
+ */
 const MESSAGE_BYTES = 6_000;
-/** A member DingTalk flow-controlled gets the message a minute later. */
-const FLOW_CONTROL_WAIT_MS = 60_000;
 
 export interface DingTalkChannelDeps {
   api: DingTalkApi;
@@ -211,37 +212,40 @@ export class DingTalkChannel implements Channel {
         false,
       );
     }
-    if (message.type === "text") {
-      for (const content of splitByBytes(message.text, MESSAGE_BYTES)) {
-        await this.d.api.groupSend(cid, "sampleText", { content });
-      }
-      return;
-    }
-    const { title, text } =
-      message.type === "markdown"
+    const body =
+      message.type === "text" || message.type === "markdown"
         ? message
-        : cardAsMarkdown(message.card, this.d.link);
-    for (const part of splitByBytes(text, MESSAGE_BYTES)) {
-      await this.d.api.groupSend(cid, "sampleMarkdown", { title, text: part });
-    }
+        : {
+            type: "markdown" as const,
+            ...cardAsMarkdown(message.card, this.d.link),
+          };
+    const [{ msgKey, param }] = robotMessages(body);
+    await this.d.api.groupSend(cid, msgKey, param);
   }
 }
 
-/** A text or markdown as robot messages, split to fit. */
+/** A text or markdown as one robot message, cut short to fit. */
 function robotMessages(
   message: OutboundMessage,
 ): { msgKey: string; param: Json }[] {
   if (message.type === "text") {
-    return splitByBytes(message.text, MESSAGE_BYTES).map((content) => ({
-      msgKey: "sampleText",
-      param: { content },
-    }));
+    return [
+      {
+        msgKey: "sampleText",
+        param: { content: fitBytes(message.text, MESSAGE_BYTES) },
+      },
+    ];
   }
   if (message.type === "markdown") {
-    return splitByBytes(message.text, MESSAGE_BYTES).map((text) => ({
-      msgKey: "sampleMarkdown",
-      param: { title: message.title, text },
-    }));
+    return [
+      {
+        msgKey: "sampleMarkdown",
+        param: {
+          title: message.title,
+          text: fitBytes(message.text, MESSAGE_BYTES),
+        },
+      },
+    ];
   }
   throw new Error(`not a robot message: ${message.type}`);
 }
@@ -259,11 +263,8 @@ function recipientError(
     );
   }
   if (flowControlled.includes(userId)) {
-    return new DeliveryError(
-      "钉钉：此接收人暂时被限流，稍后重发",
-      true,
-      FLOW_CONTROL_WAIT_MS,
-    );
+    // Backing off (30 s, 1 min, 2 min …): every try costs a metered call.
+    return new DeliveryError("钉钉：此接收人暂时被限流，稍后重发", true);
   }
   return undefined;
 }

@@ -64,6 +64,8 @@ export class DingTalkInbox implements InboundHandler<DingTalkPush> {
 
   /** A card click: stored, handled if there is time, answered. */
   async cardCallback(frame: StreamFrame): Promise<CardResponse> {
+    // DingTalk's 2 s run from the frame's arrival, storing included.
+    const deadline = Date.now() + CLICK_WAIT_MS;
     const push = await this.readClick(frame);
     if (!push) {
       return { userPrivateData: { cardParamMap: { myNote: UNKNOWN_CARD } } };
@@ -82,7 +84,6 @@ export class DingTalkInbox implements InboundHandler<DingTalkPush> {
         userPrivateData: { cardParamMap: { myNote: NOT_STORED } },
       };
     }
-    const deadline = Date.now() + CLICK_WAIT_MS;
     while (Date.now() < deadline && !this.results.has(key)) {
       const status = await this.queue.statusOf(key);
       if (status === "done" || status === "failed") {

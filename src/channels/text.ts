@@ -89,3 +89,30 @@ export function splitByBytes(
     `${lineEnd > 0 ? cut.slice(0, lineEnd) : cut}\n${overflow}`;
   return kept;
 }
+
+/**
+ * One message of at most `limit` bytes: the text itself, or as much as
+ * fits (cut at a line end when it can) followed by `overflow`. For
+ * platforms where a message in parts could be half sent and then sent
+ * again in full.
+ */
+export function fitBytes(
+  text: string,
+  limit: number,
+  overflow = "……（内容较长，其余请在系统中查看）",
+): string {
+  text = clean(text);
+  if (byteLength(text) <= limit) {
+    return text;
+  }
+  const room = limit - byteLength("\n" + overflow);
+  let cut = "";
+  for (const char of text) {
+    if (byteLength(cut + char) > room) {
+      break;
+    }
+    cut += char;
+  }
+  const lineEnd = cut.lastIndexOf("\n");
+  return `${lineEnd > 0 ? cut.slice(0, lineEnd) : cut}\n${overflow}`;
+}

@@ -132,6 +132,87 @@ describe.each(engines())("DingTalk inbound security on $name", (engine) => {
       await world.connected();
     });
 
+    it("tells the clicker even when storing and handling are both slow", async () => {
+      const id = await world.refer();
+      const track = await world.cardOf("zhangw", `referral:${id}:unit:`);
+      const queue = world.bot.dingtalk!.inbox.queue;
+      const storeOrig = queue.store.bind(queue);
+      vi.spyOn(queue, "store").mockImplementation(async (k, p) => {
+        await sleep(900);
+        return storeOrig(k, p);
+      });
+      const actions = world.bot.actions;
+      const handle = actions.handle.bind(actions);
+      vi.spyOn(actions, "handle").mockImplementation(
+        async (action: NeutralAction) => {
+          await sleep(600);
+          return handle(action);
+        },
+      );
+      await world.fake.clickCard({
+        outTrackId: track,
+        userId: dt("zhangw"),
+        params: { action: "referral.sign" },
+      });
+      await sleep(1500);
+      await world.settle();
+      expect(await count(store(), "receipts")).toBe(1);
+      expect(world.fake.privateData(track, dt("zhangw"))?.myNote ?? "").toMatch(
+        /已签收/,
+      );
+    });
+
+    it("never sends part of a long text twice when throttled half way", async () => {
+      const who = dt("zhangw");
+      const person = await world.bot.ctx.directory.personByBinding(
+        "dingtalk",
+        who,
+      );
+      const lineOf = (i: number) => `第${i}行：${"欠薪联动".repeat(20)}`;
+      const text = Array.from({ length: 60 }, (_, i) => lineOf(i)).join("\n");
+      const robot = world.fake.robot;
+      const send = robot.batchSend.bind(robot);
+      let calls = 0;
+      robot.batchSend = (b) => {
+        calls += 1;
+        if (calls === 2) {
+          return {
+            status: 403,
+            body: {
+              code: "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi",
+              message: "应用调用该接口的并发量超过限制",
+              requestid: "x",
+            },
+          };
+        }
+        return send(b);
+      };
+      const { ctx } = world.bot;
+      const now = ctx.clock.now();
+      await store().tx((q) =>
+        ctx.outbox.enqueue(
+          q,
+          {
+            dedupeKey: "test:long",
+            target: { type: "person", id: person!.id },
+            body: { type: "text", text },
+            notBefore: now,
+          },
+          now,
+        ),
+      );
+      await world.bot.deliverNow();
+      world.clock.advance(5 * 60_000);
+      await world.bot.deliverNow();
+      const [row] = await store().db.select().from(store().t.outbox);
+      expect(row.status).toBe("sent");
+      const got = world.fake.inbox(who).map((m) => String(m.msgParam.content));
+      // One message, cut short with a pointer to the rest, sent once.
+      expect(got).toHaveLength(1);
+      expect(got[0]).toMatch(/其余请在系统中查看/);
+      expect(Buffer.byteLength(got[0])).toBeLessThanOrEqual(6000);
+    });
+
     it("drops frames that are not Stream frames and stays connected", async () => {
       const opens = world.fake.opens.length;
       for (const text of [
@@ -596,7 +677,9 @@ describe.each(engines())("DingTalk inbound security on $name", (engine) => {
       const [row] = await store().db.select().from(outbox);
       expect(row.status).toBe("pending");
       expect(row.attempts).toBe(1);
-      expect(row.nextAttemptAt).toBe(world.clock.now() + 60_000);
+      // Backing off like any retry (30 s, 1 min, 2 min …): each try of a
+      // flow-controlled member costs a metered call.
+      expect(row.nextAttemptAt).toBe(world.clock.now() + 30_000);
       expect(row.lastError).toContain("限流");
 
       // Not due yet: nothing is tried.
@@ -605,7 +688,7 @@ describe.each(engines())("DingTalk inbound security on $name", (engine) => {
       expect(world.fake.requests.length).toBe(calls);
 
       world.fake.robot.flowControlled.delete(who);
-      world.clock.advance(60_000);
+      world.clock.advance(30_000);
       await world.bot.deliverNow();
       await world.bot.deliverNow();
       expect(world.fake.inbox(who)).toHaveLength(1);

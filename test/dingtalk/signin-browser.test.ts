@@ -211,6 +211,42 @@ describe("DingTalk sign-in in a browser", () => {
     expect(cookies.find((c) => c.name === "qx_session")).toBeUndefined();
   });
 
+  it("shows the server's Chinese reason when the code was spent", async () => {
+    const code = world.fake.authCode(dt("zhangw"));
+    // Spend it first, as a second tab would.
+    const { next, state } = Object.fromEntries(
+      new URL(signInUrl(`/referrals/${referralId}`)).searchParams,
+    );
+    const first = await fetch(`${world.base}/api/dingtalk/signin`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code, next, state }),
+    });
+    expect(first.status).toBe(200);
+
+    await jsapi(stub(`args.onSuccess({ code: ${JSON.stringify(code)} });`));
+    await page.goto(signInUrl(`/referrals/${referralId}`));
+    await expect
+      .poll(() => status().textContent())
+      .toContain("登录凭据已失效（只能使用一次）");
+    expect(new URL(page.url()).pathname).toBe("/dingtalk/signin");
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === "qx_session")).toBeUndefined();
+  });
+
+  it("asks a browser outside DingTalk to open the link there, with the real JSAPI", async () => {
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(signInUrl(`/referrals/${referralId}`));
+    expect(
+      await page.evaluate(() => typeof (window as { dd?: unknown }).dd),
+    ).toBe("object");
+    await expect
+      .poll(() => status().textContent(), { timeout: 5_000 })
+      .toBe("请在钉钉客户端中打开此链接。");
+    expect(exchanges()).toBe(0);
+  });
+
   it("refuses a tampered link without asking the client", async () => {
     await jsapi(stub(`args.onSuccess({ code: "x" });`));
     const url = new URL(signInUrl(`/referrals/${referralId}`));

@@ -31,7 +31,8 @@
       .then(function (res) {
         return res.json().then(function (body) {
           if (!res.ok) {
-            throw new Error(body.message || "登录失败，请稍后重试。");
+            var said = (body.error && body.error.message) || body.message;
+            throw new Error(said || "登录失败，请稍后重试。");
           }
           window.location.replace(body.next);
         });
@@ -42,6 +43,11 @@
   }
 
   var dd = window.dd;
+  // The JSAPI loads anywhere but only works inside the DingTalk client.
+  if (dd && dd.env && dd.env.platform === "notInDingTalk") {
+    fail("请在钉钉客户端中打开此链接。");
+    return;
+  }
   var ask =
     dd && dd.runtime && dd.runtime.permission
       ? dd.runtime.permission.requestAuthCode
@@ -50,20 +56,30 @@
     fail("请在钉钉客户端中打开此链接。");
     return;
   }
-  ask({
-    corpId: corpId,
-    clientId: box.getAttribute("data-client-id"),
-    onSuccess: function (result) {
-      send(result.code || result.authCode);
-    },
-    success: function (result) {
-      send(result.code || result.authCode);
-    },
-    onFail: function () {
-      fail("钉钉没有给出登录凭据，请在钉钉客户端中重新打开此链接。");
-    },
-    fail: function () {
-      fail("钉钉没有给出登录凭据，请在钉钉客户端中重新打开此链接。");
-    },
-  });
+  // A client that never answers leaves a word instead of a spinner.
+  window.setTimeout(function () {
+    if (!sent) {
+      fail("钉钉没有响应，请在钉钉客户端中重新打开此链接。");
+    }
+  }, 15000);
+  try {
+    ask({
+      corpId: corpId,
+      clientId: box.getAttribute("data-client-id"),
+      onSuccess: function (result) {
+        send(result.code || result.authCode);
+      },
+      success: function (result) {
+        send(result.code || result.authCode);
+      },
+      onFail: function () {
+        fail("钉钉没有给出登录凭据，请在钉钉客户端中重新打开此链接。");
+      },
+      fail: function () {
+        fail("钉钉没有给出登录凭据，请在钉钉客户端中重新打开此链接。");
+      },
+    });
+  } catch (error) {
+    fail("请在钉钉客户端中打开此链接。");
+  }
 })();
