@@ -445,8 +445,9 @@ export class FakeDingTalk {
     return undefined;
   }
 
+  /** A per-second limit: counted in real time, whatever the test clock. */
   private withinQps(path: string): boolean {
-    const now = this.o.now();
+    const now = Date.now();
     const recent = (this.calls.get(path) ?? []).filter((t) => t > now - 1000);
     const allowed = recent.length < this.qps;
     if (allowed) {
