@@ -1,0 +1,217 @@
+/**
+ * Exports an official table as an Excel workbook onto a stream: the
+ * receipts of a referral (attachment 2), or the feedback tables of a
+ * period (attachments 3 and 4). Checks who asks before reading anything,
+ * and writes every export to the audit trail.
+ */
+import { readFileSync } from "node:fs";
+import type { Writable } from "node:stream";
+import { and, eq } from "drizzle-orm";
+import { audit } from "../audit.js";
+import type { AppContext } from "../context.js";
+import { loadView } from "../referrals/view.js";
+import { dateOf } from "../time.js";
+import type { Unit } from "../units/directory.js";
+import {
+  actorOf,
+  assertMayExportReferral,
+  exportScope,
+  personOf,
+  type Requester,
+} from "./access.js";
+import { LAYOUTS } from "./feedback-columns.js";
+import { feedbackLines } from "./feedback-rows.js";
+import { writeFeedbackSheet } from "./feedback-sheet.js";
+import { streamingWorkbook } from "./layout.js";
+import { parsePeriod, periodRequired, type Period } from "./period.js";
+import { RECEIPT_TITLES, writeReceiptSheet } from "./receipt-sheet.js";
+import {
+  receiptsOf,
+  referralIdByNumber,
+  referralRequired,
+} from "./receipts.js";
+import { feedbackTables, parseTableName, type TableName } from "./tables.js";
+
+export type { Requester } from "./access.js";
+
+export interface ExportRequest {
+  /** A table name as users type it: "receipt", "反馈表", "附件4"… */
+  table: string;
+  /** Feedback tables: "2026-10", "2026-Q4", "2026" (or 2026年10月…). */
+  period?: string;
+  /** Receipts: the referral, by id or by its number. */
+  referralId?: number;
+  referralNumber?: string;
+  /** Whose referrals (sent, handled or supervised); HRSS may pick any. */
+  unitId?: number;
+}
+
+export interface ExportResult {
+  table: TableName;
+  /** A file name to offer, e.g. 遂宁市源头性…反馈表（2026年10月）.xlsx */
+  fileName: string;
+  /** Referrals listed (feedback tables) or receipts printed. */
+  rows: number;
+}
+
+/**
+ * Writes the workbook to `out` and ends it. Bad requests and refusals are
+ * AppErrors in Chinese, raised before anything is written.
+ */
+export async function exportTable(
+  ctx: AppContext,
+  who: Requester,
+  request: ExportRequest,
+  out: Writable,
+): Promise<ExportResult> {
+  const unit = await exportScope(ctx, who, request.unitId);
+  const table = parseTableName(request.table);
+  const result =
+    table === "receipt"
+      ? await exportReceipts(ctx, who, request, unit, out)
+      : await exportFeedback(ctx, who, table, request, unit, out);
+  return result;
+}
+
+async function exportReceipts(
+  ctx: AppContext,
+  who: Requester,
+  request: ExportRequest,
+  unit: Unit | undefined,
+  out: Writable,
+): Promise<ExportResult> {
+  const id =
+    request.referralId ??
+    (request.referralNumber
+      ? await referralIdByNumber(ctx, request.referralNumber)
+      : undefined);
+  if (id === undefined) {
+    throw referralRequired();
+  }
+  const view = await loadView(ctx, ctx.store.db, id);
+  assertMayExportReferral(who, view);
+  // A unit's own request prints every receipt of a case it is part of;
+  // a unit picked by HRSS prints that unit's.
+  const receipts = await receiptsOf(ctx, view, request.unitId);
+
+  const book = streamingWorkbook(out);
+  for (const receipt of receipts) {
+    writeReceiptSheet(book, receipt);
+  }
+  await book.commit();
+
+  const r = view.referral;
+  const result: ExportResult = {
+    table: "receipt",
+    fileName: `${RECEIPT_TITLES[r.kind as "source" | "crime"]}（${r.number}）.xlsx`,
+    rows: receipts.length,
+  };
+  await record(ctx, who, "referral", r.id, result, {
+    referralId: r.id,
+    number: r.number,
+    unitId: unit?.id ?? null,
+  });
+  return result;
+}
+
+async function exportFeedback(
+  ctx: AppContext,
+  who: Requester,
+  table: Exclude<TableName, "receipt">,
+  request: ExportRequest,
+  unit: Unit | undefined,
+  out: Writable,
+): Promise<ExportResult> {
+  if (!request.period?.trim()) {
+    throw periodRequired();
+  }
+  const period = parsePeriod(request.period);
+  const city = cityName(ctx);
+  const heading = {
+    city,
+    unitName: (unit ?? (await fillingUnit(ctx, who)))?.name,
+    period,
+    filledOn: dateOf(ctx.clock.now()),
+  };
+
+  const book = streamingWorkbook(out);
+  let rows = 0;
+  for (const sheet of feedbackTables(table)) {
+    const layout = LAYOUTS[sheet];
+    const lines = feedbackLines(ctx, {
+      kind: sheet === "feedback-crime" ? "crime" : "source",
+      from: period.from,
+      to: period.to,
+      unitId: unit?.id,
+    });
+    rows += await writeFeedbackSheet(book, layout, heading, lines);
+  }
+  await book.commit();
+
+  const title = table === "feedback" ? "移送案件反馈表" : LAYOUTS[table].title;
+  const result: ExportResult = {
+    table,
+    fileName: `${city}${title}（${fileScope(period, unit)}）.xlsx`,
+    rows,
+  };
+  await record(ctx, who, "export", unit?.id ?? 0, result, {
+    period: period.text,
+    unitId: unit?.id ?? null,
+    unitCode: unit?.code ?? null,
+  });
+  return result;
+}
+
+/**
+ * 填报单位 when HRSS exports every unit's referrals: its own unit, or
+ * for the command line the city's lead unit, which compiles the tables.
+ */
+async function fillingUnit(
+  ctx: AppContext,
+  who: Requester,
+): Promise<Unit | undefined> {
+  const person = personOf(who);
+  if (person) {
+    return person.unit;
+  }
+  const { units } = ctx.store.t;
+  const [lead] = await ctx.store.db
+    .select()
+    .from(units)
+    .where(and(eq(units.kind, "hrss"), eq(units.level, "city")))
+    .limit(1);
+  return lead;
+}
+
+function fileScope(period: Period, unit: Unit | undefined): string {
+  return unit ? `${period.label}，${unit.shortName}` : period.label;
+}
+
+/** The city's name from the seed file, which titles carry in front. */
+function cityName(ctx: AppContext): string {
+  try {
+    const seed = JSON.parse(readFileSync(ctx.config.seedFile, "utf8"));
+    return typeof seed?.city?.name === "string" ? seed.city.name : "";
+  } catch {
+    return "";
+  }
+}
+
+/** One audit entry per export: who, which table, whose, how many rows. */
+async function record(
+  ctx: AppContext,
+  who: Requester,
+  subjectType: string,
+  subjectId: number,
+  result: ExportResult,
+  detail: Record<string, unknown>,
+): Promise<void> {
+  await audit(ctx.store, ctx.store.db, {
+    actor: actorOf(who),
+    at: ctx.clock.now(),
+    subjectType,
+    subjectId,
+    action: `export.${result.table}`,
+    detail: { ...detail, rows: result.rows, fileName: result.fileName },
+  });
+}

@@ -1,0 +1,67 @@
+/**
+ * Reads an export request typed in chat: "导出 反馈表 2026-10",
+ * "导出 源头反馈表 2026年第四季度", "导出 回执 遂人社移〔2026〕12号".
+ */
+import { AppError } from "../errors.js";
+import { stripInvisible } from "../validation.js";
+import type { ExportRequest } from "./export.js";
+import { parsePeriod, periodRequired } from "./period.js";
+import {
+  normalizeNumber,
+  NUMBER_EXAMPLE,
+  referralRequired,
+} from "./receipts.js";
+import {
+  matchTable,
+  tableList,
+  unknownTable,
+  type TableName,
+} from "./tables.js";
+
+export interface ParsedExportRequest extends ExportRequest {
+  table: TableName;
+}
+
+export const EXPORT_USAGE =
+  `导出 表格 期间，如：导出 反馈表 2026-10；导出 回执 ${NUMBER_EXAMPLE}。` +
+  `可以导出：${tableList()}。`;
+
+/** The request in `text`, or an AppError that says in Chinese what is wrong. */
+export function parseExportRequest(text: string): ParsedExportRequest {
+  const typed = stripInvisible(text)
+    .trim()
+    .replace(/^导出\s*/, "");
+  if (!typed) {
+    throw new AppError(
+      "unknown_table",
+      `表格名称：请写明要导出的表格。用法：${EXPORT_USAGE}`,
+      422,
+      "table",
+    );
+  }
+  const match = matchTable(typed);
+  if (!match) {
+    throw unknownTable(typed.split(/\s+/)[0]);
+  }
+  const { table, rest } = match;
+
+  if (table === "receipt") {
+    if (!rest) {
+      throw referralRequired();
+    }
+    const number = normalizeNumber(rest);
+    if (!number) {
+      throw new AppError(
+        "bad_number",
+        `案件文号：“${rest}”格式不对，应如 ${NUMBER_EXAMPLE}。`,
+        422,
+        "referral",
+      );
+    }
+    return { table, referralNumber: number };
+  }
+  if (!rest) {
+    throw periodRequired();
+  }
+  return { table, period: parsePeriod(rest).text };
+}

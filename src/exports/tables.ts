@@ -1,0 +1,137 @@
+/**
+ * The official tables the bot exports, by the names users type. Each
+ * table is an attachment of the notice; "反馈表" asks for both feedback
+ * tables at once, one sheet each.
+ */
+import { AppError } from "../errors.js";
+
+export const TABLE_NAMES = [
+  "receipt",
+  "feedback-crime",
+  "feedback-source",
+  "feedback",
+] as const;
+
+export type TableName = (typeof TABLE_NAMES)[number];
+
+/** The feedback table of one referral kind (attachment 3 or 4). */
+export type FeedbackTable = "feedback-crime" | "feedback-source";
+
+export interface TableInfo {
+  /** How the bot names it to users. */
+  label: string;
+  /** The notice's attachments it covers. */
+  attachments: number[];
+  /** What users may type for it, besides the English name. */
+  aliases: string[];
+}
+
+export const TABLES: Record<TableName, TableInfo> = {
+  receipt: {
+    label: "回执",
+    attachments: [2],
+    aliases: [
+      "回执",
+      "签收回执",
+      "移送书签收回执",
+      "源头性欠薪案件移送书签收回执",
+      "附件2",
+    ],
+  },
+  "feedback-crime": {
+    label: "公安反馈表",
+    attachments: [3],
+    aliases: [
+      "公安反馈表",
+      "犯罪反馈表",
+      "拒支反馈表",
+      "犯罪案件反馈表",
+      "涉嫌拒不支付劳动报酬罪犯罪案件移送查处情况反馈表",
+      "附件3",
+    ],
+  },
+  "feedback-source": {
+    label: "源头反馈表",
+    attachments: [4],
+    aliases: [
+      "源头反馈表",
+      "源头性反馈表",
+      "行业反馈表",
+      "源头性欠薪案件反馈表",
+      "源头性欠薪案件移送查办情况反馈表",
+      "附件4",
+    ],
+  },
+  feedback: {
+    label: "反馈表",
+    attachments: [3, 4],
+    aliases: ["反馈表", "反馈", "移送案件反馈表"],
+  },
+};
+
+/** The feedback tables a request covers, in the notice's order. */
+export function feedbackTables(table: TableName): FeedbackTable[] {
+  if (table === "feedback") {
+    return ["feedback-crime", "feedback-source"];
+  }
+  return table === "receipt" ? [] : [table];
+}
+
+/** "回执（附件2）、公安反馈表（附件3）…", for messages that list them. */
+export function tableList(): string {
+  return TABLE_NAMES.map((name) => {
+    const t = TABLES[name];
+    return `${t.label}（附件${t.attachments.join("、")}）`;
+  }).join("、");
+}
+
+/** Full-width letters, digits and dashes as ASCII; no spaces. */
+export function normalizeTyped(text: string): string {
+  return text
+    .replace(/[\uFF01-\uFF5E]/g, (c) =>
+      String.fromCharCode(c.charCodeAt(0) - 0xfee0),
+    )
+    .replace(/[－—–]/g, "-")
+    .replace(/\s+/g, "");
+}
+
+const BY_ALIAS = new Map<string, TableName>(
+  TABLE_NAMES.flatMap((name) => [
+    [name, name] as const,
+    ...TABLES[name].aliases.map((alias) => [alias, name] as const),
+  ]),
+);
+
+/** The longest table name `text` starts with, and what follows it. */
+export function matchTable(
+  text: string,
+): { table: TableName; rest: string } | undefined {
+  const typed = normalizeTyped(text).toLowerCase();
+  let best: { table: TableName; length: number } | undefined;
+  for (const [alias, table] of BY_ALIAS) {
+    if (typed.startsWith(alias) && alias.length > (best?.length ?? 0)) {
+      best = { table, length: alias.length };
+    }
+  }
+  return best && { table: best.table, rest: typed.slice(best.length) };
+}
+
+/** A table name as typed, or an error listing the valid ones. */
+export function parseTableName(typed: string): TableName {
+  const match = matchTable(typed);
+  if (!match || match.rest !== "") {
+    throw unknownTable(typed);
+  }
+  return match.table;
+}
+
+export function unknownTable(typed: string): AppError {
+  const shown = [...typed.trim()].slice(0, 20).join("");
+  const what = shown ? `没有名为“${shown}”的表格` : "请写明要导出的表格";
+  return new AppError(
+    "unknown_table",
+    `表格名称：${what}。可以导出：${tableList()}。`,
+    422,
+    "table",
+  );
+}
