@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { z } from "zod";
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -175,8 +176,20 @@ export class ConfigError extends Error {}
  * Reads the configuration from the environment. The first problem found
  * becomes one line naming the variable, so an operator knows what to fix.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+export function loadConfig(env?: NodeJS.ProcessEnv): Config {
+  if (env === undefined) {
+    // Every entry point (the service, the jobs and the admin commands)
+    // reads .env the same way; the environment wins over it.
+    if (existsSync(".env")) {
+      process.loadEnvFile(".env");
+    }
+    env = process.env;
+  }
+  // "NAME=" (a line of .env.example uncommented but not filled) is unset.
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== ""),
+  );
+  const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(
@@ -209,6 +222,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (realPlatform && !e.SESSION_SECRET) {
     throw new ConfigError(
       "configuration: SESSION_SECRET is required when a chat platform is configured",
+    );
+  }
+  if (realPlatform && !e.PUBLIC_URL) {
+    // Cards carry links and platforms call back: localhost reaches nobody.
+    throw new ConfigError(
+      "configuration: PUBLIC_URL is required when a chat platform is " +
+        "configured (the address people and the platform reach this service at)",
     );
   }
 

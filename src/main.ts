@@ -2,7 +2,6 @@
  * Starts the bot: configuration, database, web server, scheduled jobs.
  * `npm start` runs this file.
  */
-import { existsSync } from "node:fs";
 import { startScheduler } from "../jobs/scheduler.js";
 import { checkCardTemplate } from "../bots/dingtalk/runtime.js";
 import { boot } from "./boot.js";
@@ -17,10 +16,6 @@ import { systemClock, type Clock } from "./time.js";
 import { createWebApp } from "./web/app.js";
 
 function readConfig(): Config {
-  // A .env file (see .env.example) fills in what the environment lacks.
-  if (existsSync(".env")) {
-    process.loadEnvFile(".env");
-  }
   try {
     return loadConfig();
   } catch (error) {

@@ -14,6 +14,7 @@ const WECOM = {
   WECOM_TOKEN: "QDG6eK",
   WECOM_ENCODING_AES_KEY: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
   SESSION_SECRET: "s".repeat(32),
+  PUBLIC_URL: "https://qianxin.example.gov.cn",
 };
 
 function errorOf(env: Record<string, string>): string {
@@ -97,5 +98,21 @@ describe("configuration", () => {
     expect(errorOf({ WECOM_ROBOT_KEYS: "mechanism=abcdef12-3456" })).toContain(
       "WECOM_CORP_ID",
     );
+  });
+
+  it("takes an empty value as unset, as an uncommented .env line gives it", () => {
+    const config = loadConfig({
+      WECOM_CORP_ID: "",
+      WECOM_ROBOT_KEYS: "",
+      SESSION_SECRET: "",
+      DINGTALK_GATEWAY_URL: "",
+    });
+    expect(config.wecom).toBeUndefined();
+    expect(config.simulator).toBe(true);
+  });
+
+  it("requires the public address beside a real platform", () => {
+    const { PUBLIC_URL: _p, ...noUrl } = WECOM;
+    expect(errorOf(noUrl)).toContain("PUBLIC_URL");
   });
 });

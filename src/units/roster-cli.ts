@@ -3,7 +3,7 @@
  *   npm run people -- load FILE [--dry-run]  check a roster CSV and load it
  *   npm run people -- template               print an example roster
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { openStore } from "../../db/index.js";
 import { systemActor } from "../audit.js";
 import { ConfigError, loadConfig } from "../config.js";
@@ -73,10 +73,6 @@ async function load(file: string, dryRun: boolean): Promise<number> {
 
 /** The bot's own database; undefined, with the reason printed, if unset. */
 function databaseUrl(): string | undefined {
-  // A .env file fills in what the environment lacks, as for `npm start`.
-  if (existsSync(".env")) {
-    process.loadEnvFile(".env");
-  }
   try {
     return loadConfig().databaseUrl;
   } catch (error) {
