@@ -8,7 +8,6 @@
  */
 import {
   createWriteStream,
-  existsSync,
   renameSync,
   rmSync,
   type WriteStream,
@@ -70,9 +69,6 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  if (existsSync(".env")) {
-    process.loadEnvFile(".env");
-  }
   let config;
   try {
     config = loadConfig();
@@ -104,8 +100,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`已导出 ${result.rows} 条，写入 ${file}`);
     return 0;
   } catch (error) {
-    out?.destroy();
-    rmSync(partial, { force: true });
+    await discard(out, partial);
     if (error instanceof AppError) {
       console.error(`${error.userMessage}（${error.code}）`);
       return 1;
@@ -114,6 +109,17 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await store.close();
   }
+}
+
+/** Closes and removes a file that was not completed. */
+async function discard(out: WriteStream | undefined, file: string) {
+  if (out && !out.closed) {
+    // Opening is asynchronous: wait for the close, or the file comes back.
+    await new Promise<void>((resolve) => {
+      out.once("close", () => resolve()).destroy();
+    });
+  }
+  rmSync(file, { force: true });
 }
 
 async function toRequest(
