@@ -3,7 +3,7 @@
  * `npm start` runs this file.
  */
 import { startScheduler } from "../jobs/scheduler.js";
-import { checkCardTemplate } from "../bots/dingtalk/runtime.js";
+import { watchCardTemplate } from "../bots/dingtalk/runtime.js";
 import { boot } from "./boot.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
@@ -54,11 +54,8 @@ async function main(): Promise<void> {
   // Pushes are handled whether or not the jobs run here.
   const stopInbox = bot.wecom?.inbox.poll(config.outboxPollMs);
   const stopDingTalkInbox = bot.dingtalk?.inbox.queue.poll(config.outboxPollMs);
-  if (bot.dingtalk) {
-    bot.dingtalk.stream.start();
-    const rt = bot.dingtalk;
-    void checkCardTemplate(rt).then((result) => (rt.template = result));
-  }
+  bot.dingtalk?.stream.start();
+  const stopTemplateCheck = bot.dingtalk && watchCardTemplate(bot.dingtalk);
 
   const where = config.simulator
     ? `模拟器：${config.publicUrl}/sim`
@@ -70,6 +67,7 @@ async function main(): Promise<void> {
     scheduler?.stop();
     stopInbox?.();
     stopDingTalkInbox?.();
+    stopTemplateCheck?.();
     await bot.dingtalk?.stream.stop();
     server.close();
     await bot.close();

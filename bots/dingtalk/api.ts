@@ -247,7 +247,13 @@ export class DingTalkApi {
       });
     } catch (error) {
       const why = (error as Error).name === "TimeoutError" ? "超时" : "失败";
-      throw new DeliveryError(`钉钉：连接 ${what} ${why}`, true);
+      const base = url.startsWith(this.o.config.oapiBase)
+        ? "DINGTALK_OAPI_BASE"
+        : "DINGTALK_API_BASE";
+      throw new DeliveryError(
+        `钉钉：连接 ${new URL(url).host}${what} ${why}，请检查网络和 ${base}`,
+        true,
+      );
     }
     this.o.log.debug(
       { method, path: what, status: res.status },

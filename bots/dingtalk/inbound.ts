@@ -51,6 +51,19 @@ export class DingTalkInbox implements InboundHandler<DingTalkPush> {
 
   /** A robot message: stored before the ack (a failure means no ack). */
   async robotMessage(frame: StreamFrame): Promise<void> {
+    const { conversationType, conversationId, conversationTitle } = frame.data;
+    if (conversationType === "2" && typeof conversationId === "string") {
+      // What an operator needs for DINGTALK_GROUPS, from the group itself.
+      this.log.info(
+        {
+          code: "dingtalk_group_message",
+          conversationId,
+          conversationTitle,
+        },
+        `dingtalk: @bot in group "${String(conversationTitle ?? "")}", ` +
+          `openConversationId ${conversationId} (for DINGTALK_GROUPS)`,
+      );
+    }
     const push = readRobotMessage(frame);
     if (!push) {
       this.log.info(

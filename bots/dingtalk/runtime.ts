@@ -7,6 +7,7 @@
 import type { Bot } from "../../src/boot.js";
 import type { DingTalkConfig } from "../../src/config.js";
 import type { AppContext } from "../../src/context.js";
+import { DeliveryError } from "../../src/channels/types.js";
 import type { Logger } from "../../src/logger.js";
 import { DingTalkApi } from "./api.js";
 import { DingTalkChannel } from "./channel.js";
@@ -71,15 +72,15 @@ export function dingtalkRuntime(
 }
 
 export interface TemplateCheck {
-  ok: boolean;
+  /** Undefined while DingTalk could not be asked (a connection problem). */
+  ok?: boolean;
   reason?: string;
 }
 
 /**
- * Checks at start-up that the configured card template exists and is
- * usable by this app, by creating a card from it that is delivered to
- * nobody (DingTalk offers no call that lists templates). One metered
- * call per start.
+ * Checks that the configured card template exists and is usable by this
+ * app, by creating a card from it that is delivered to nobody (DingTalk
+ * offers no call that lists templates). One metered call per check.
  */
 export async function checkCardTemplate(
   rt: DingTalkRuntime,
@@ -103,6 +104,14 @@ export async function checkCardTemplate(
     return { ok: true };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
+    if (error instanceof DeliveryError && error.retryable) {
+      rt.log.warn(
+        { code: "dingtalk_template_unchecked", reason },
+        "dingtalk: could not reach DingTalk to check the card template; " +
+          "will try again",
+      );
+      return { reason };
+    }
     rt.log.error(
       { code: "dingtalk_template_unusable", reason },
       "dingtalk: the card template in DINGTALK_CARD_TEMPLATE_ID cannot be " +
@@ -110,4 +119,28 @@ export async function checkCardTemplate(
     );
     return { ok: false, reason };
   }
+}
+
+/**
+ * Checks the template at start, and again every `everyMs` while DingTalk
+ * could not be reached. Returns the function that stops it.
+ */
+export function watchCardTemplate(
+  rt: DingTalkRuntime,
+  everyMs = 60_000,
+): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const run = async () => {
+    rt.template = await checkCardTemplate(rt);
+    if (rt.template.ok === undefined && !stopped) {
+      timer = setTimeout(() => void run(), everyMs);
+      timer.unref();
+    }
+  };
+  void run();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }

@@ -79,20 +79,34 @@ export class GatewayClient extends DWClient {
   override async getEndpoint(): Promise<this> {
     const timeout = AbortSignal.timeout(this.o.openTimeoutMs);
     const stop = this.hooks.signal();
-    const res = await fetch(this.o.openUrl, {
-      method: "POST",
-      headers: {
-        Accept: "application/json",
-        "Content-Type": "application/json",
-      },
-      body: JSON.stringify({
-        clientId: this.config.clientId,
-        clientSecret: this.config.clientSecret,
-        ua: this.config.ua,
-        subscriptions: this.config.subscriptions,
-      }),
-      signal: stop ? AbortSignal.any([timeout, stop]) : timeout,
-    });
+    let res: Response;
+    try {
+      res = await fetch(this.o.openUrl, {
+        method: "POST",
+        headers: {
+          Accept: "application/json",
+          "Content-Type": "application/json",
+        },
+        body: JSON.stringify({
+          clientId: this.config.clientId,
+          clientSecret: this.config.clientSecret,
+          ua: this.config.ua,
+          subscriptions: this.config.subscriptions,
+        }),
+        signal: stop ? AbortSignal.any([timeout, stop]) : timeout,
+      });
+    } catch (error) {
+      if (stop?.aborted) {
+        throw error;
+      }
+      // Unreachable or too slow: say where we tried, never with what.
+      throw new DingTalkStreamError(
+        "dingtalk_connect_failed",
+        `无法连接钉钉 Stream 网关 ${new URL(this.o.openUrl).host}` +
+          `（${(error as Error).name === "TimeoutError" ? "超时" : "连接失败"}），` +
+          "请检查网络和 DINGTALK_GATEWAY_URL",
+      );
+    }
     const body = (await res.json().catch(() => ({}))) as Record<
       string,
       unknown

@@ -114,7 +114,10 @@ export class WecomApi {
     } catch (error) {
       // Unreachable, refused, or too slow: the message may be sent later.
       const why = (error as Error).name === "TimeoutError" ? "超时" : "失败";
-      throw new DeliveryError(`企业微信：连接${what}${why}`, true);
+      throw new DeliveryError(
+        `企业微信：连接 ${new URL(url).host}${what} ${why}，请检查网络和 WECOM_API_BASE`,
+        true,
+      );
     }
     this.o.log.debug(
       {

@@ -27,10 +27,15 @@ type Column = (typeof COLUMNS)[number];
 export const ROLE_NAMES: Readonly<Record<string, Role>> = {
   联络员: "liaison",
   分管领导: "leader",
+  // The simulator's and the README's words for the same roles.
+  负责人: "leader",
+  分管负责人: "leader",
   经办人: "caseworker",
+  经办人员: "caseworker",
   管理员: "admin",
 };
-const ROLE_LIST = Object.keys(ROLE_NAMES).join("、");
+/** The names an error lists: one per role (the others are accepted too). */
+const ROLE_LIST = ["联络员", "分管领导", "经办人", "管理员"].join("、");
 
 /** The platforms whose accounts the roster assigns; "sim" is not one. */
 const PLATFORMS = [

@@ -24,7 +24,8 @@ import {
   type DingTalkWorld,
 } from "./harness.js";
 
-const CHROMIUM = "/usr/bin/chromium";
+/** Debian's chromium unless CHROMIUM_PATH names another. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const GETUSERINFO = "/topapi/v2/user/getuserinfo";
 
 let browser: Browser;

@@ -8,7 +8,8 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { referralBody, startWeb, type Running } from "../web/server.js";
 
-const CHROMIUM = "/usr/bin/chromium";
+/** Debian's chromium unless CHROMIUM_PATH names another. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CASE = "遂宁某小区项目欠薪案";
 
 let web: Running;

@@ -55,7 +55,7 @@ function platformBody(p: Platforms) {
 <ul class="history">
 <li>Stream 连接：${STREAM_STATES[d.stream.state] ?? d.stream.state}${d.stream.lastError ? html`（${d.stream.lastError}）` : ""}</li>
 <li>本月（${d.usage.month}）接口调用：${d.usage.calls} / ${d.usage.quota} 次（${share}%）${share >= 80 ? html` <strong class="late">即将用完，请减少发送或升级钉钉版本</strong>` : ""}</li>
-<li>卡片模板：${d.template === undefined ? "尚未检查" : d.template.ok ? "可用" : html`<strong class="late">不可用：${d.template.reason ?? ""}</strong>`}</li>
+<li>卡片模板：${d.template === undefined ? "尚未检查" : d.template.ok === true ? "可用" : d.template.ok === undefined ? html`暂时无法检查（${d.template.reason ?? ""}），稍后自动重试` : html`<strong class="late">不可用：${d.template.reason ?? ""}</strong>`}</li>
 </ul>
 `;
 }
