@@ -91,6 +91,7 @@ const envSchema = z.object({
   DINGTALK_OAPI_BASE: z.url().default("https://oapi.dingtalk.com"),
   DINGTALK_GATEWAY_URL: z.url().optional(),
   DINGTALK_GROUPS: z.string().optional(),
+  DINGTALK_UNIT_GROUPS: z.string().optional(),
   DINGTALK_MONTHLY_QUOTA: z.coerce.number().int().min(100).default(5000),
   DINGTALK_QPS: z.coerce.number().int().min(1).max(60).default(15),
 });
@@ -116,6 +117,8 @@ export interface DingTalkConfig {
   gatewayUrl: string;
   /** Group code → the openConversationId of the DingTalk group. */
   groups: Readonly<Record<string, string>>;
+  /** Unit code → the unit's own group, where its notices also go. */
+  unitGroups: Readonly<Record<string, string>>;
   /** The organisation's monthly allowance of metered API calls. */
   monthlyQuota: number;
   /** Calls per second per API, under DingTalk's 20. */
@@ -296,6 +299,12 @@ function dingtalkConfig(
       e.DINGTALK_GROUPS ?? "",
       /^[A-Za-z0-9+/=_-]{4,128}$/,
       "mechanism=cidXXXX==",
+    ),
+    unitGroups: groupPairs(
+      "DINGTALK_UNIT_GROUPS",
+      e.DINGTALK_UNIT_GROUPS ?? "",
+      /^[A-Za-z0-9+/=_-]{4,128}$/,
+      "city.housing=cidXXXX==",
     ),
     monthlyQuota: e.DINGTALK_MONTHLY_QUOTA,
     qps: e.DINGTALK_QPS,

@@ -9,7 +9,7 @@
  * on that instance, so every copy shows the same state.
  */
 import { randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Store } from "../../db/index.js";
 import { fitBytes } from "../../src/channels/text.js";
 import {
@@ -122,23 +122,42 @@ export class DingTalkChannel implements Channel {
   }
 
   private async sendCard(recipient: Recipient, card: Card): Promise<Delivery> {
+    const outTrackId = await this.create(
+      card,
+      recipient.id,
+      recipient.externalId,
+      {
+        openSpaceId: `dtv1.card//IM_ROBOT.${recipient.externalId}`,
+        imRobotOpenSpaceModel: {
+          supportForward: false,
+          lastMessageI18n: { ZH_CN: card.title },
+        },
+        imRobotOpenDeliverModel: {
+          spaceType: "IM_ROBOT",
+          robotCode: this.d.config.robotCode,
+        },
+      },
+    );
+    await this.syncGroupCopy(card);
+    return { externalRef: outTrackId };
+  }
+
+  /** Creates and delivers a card instance, and records it. */
+  private async create(
+    card: Card,
+    personId: number,
+    userId: string,
+    space: Json,
+  ): Promise<string> {
     const { api, config, store, clock } = this.d;
     const now = clock.now();
-    const outTrackId = trackIdFor(card.key, recipient.id, now);
+    const outTrackId = trackIdFor(card.key, personId, now);
     const res = await api.createAndDeliver({
       cardTemplateId: config.cardTemplateId,
       outTrackId,
       callbackType: "STREAM",
       cardData: { cardParamMap: this.params(card) },
-      openSpaceId: `dtv1.card//IM_ROBOT.${recipient.externalId}`,
-      imRobotOpenSpaceModel: {
-        supportForward: false,
-        lastMessageI18n: { ZH_CN: card.title },
-      },
-      imRobotOpenDeliverModel: {
-        spaceType: "IM_ROBOT",
-        robotCode: config.robotCode,
-      },
+      ...space,
       userIdType: 1,
     });
     const result = (res.result ?? {}) as Json;
@@ -147,7 +166,7 @@ export class DingTalkChannel implements Channel {
     ).find((r: Json) => r.success === false) as Json | undefined;
     if (failed) {
       throw new DeliveryError(
-        `钉钉：卡片未送达（${String(failed.errorMsg || "原因不明")}），请核对该人员的钉钉账号和应用可见范围`,
+        `钉钉：卡片未送达（${String(failed.errorMsg || "原因不明")}），请核对钉钉账号、群和应用可见范围`,
         false,
       );
     }
@@ -156,13 +175,76 @@ export class DingTalkChannel implements Channel {
       store.insert(q, dingtalkCards, {
         outTrackId,
         cardKey: card.key,
-        personId: recipient.id,
-        userId: recipient.externalId,
+        personId,
+        userId,
         card: JSON.stringify(card),
         sentAt: now,
       }),
     );
-    return { externalRef: outTrackId };
+    return outTrackId;
+  }
+
+  /**
+   * A unit with its own group (DINGTALK_UNIT_GROUPS) gets its notice card
+   * there too, once, kept in step with the liaisons' copies. A failure
+   * here is logged, not thrown: the liaison's copy was delivered, and the
+   * next change tries the group again.
+   */
+  private async syncGroupCopy(card: Card): Promise<void> {
+    const match = /^referral:\d+:unit:(\d+)$/.exec(card.key);
+    if (!match) {
+      return;
+    }
+    const { store, config } = this.d;
+    const { units, dingtalkCards } = store.t;
+    try {
+      const [unit] = await store.db
+        .select({ code: units.code })
+        .from(units)
+        .where(eq(units.id, Number(match[1])));
+      const cid = unit && config.unitGroups[unit.code];
+      if (!cid) {
+        return;
+      }
+      const [copy] = await store.db
+        .select()
+        .from(dingtalkCards)
+        .where(
+          and(
+            eq(dingtalkCards.cardKey, card.key),
+            eq(dingtalkCards.personId, 0),
+          ),
+        );
+      if (!copy) {
+        await this.create(card, 0, `group:${cid}`, {
+          openSpaceId: `dtv1.card//IM_GROUP.${cid}`,
+          imGroupOpenSpaceModel: {
+            supportForward: false,
+            lastMessageI18n: { ZH_CN: card.title },
+          },
+          imGroupOpenDeliverModel: { robotCode: config.robotCode },
+        });
+        return;
+      }
+      const now = JSON.stringify(card);
+      if (copy.card !== now) {
+        await this.d.api.updateCard({
+          outTrackId: copy.outTrackId,
+          cardData: { cardParamMap: this.params(card) },
+          cardUpdateOptions: { updateCardDataByKey: true },
+          userIdType: 1,
+        });
+        await store.db
+          .update(dingtalkCards)
+          .set({ card: now })
+          .where(eq(dingtalkCards.id, copy.id));
+      }
+    } catch (error) {
+      this.d.log.warn(
+        { err: error, code: "dingtalk_group_card_failed", cardKey: card.key },
+        "dingtalk: the unit group's copy of a card could not be sent or changed",
+      );
+    }
   }
 
   private async updateCard(
@@ -201,6 +283,7 @@ export class DingTalkChannel implements Channel {
       .update(dingtalkCards)
       .set({ card: JSON.stringify(card) })
       .where(eq(dingtalkCards.id, copy.id));
+    await this.syncGroupCopy(card);
     return { externalRef: copy.outTrackId };
   }
 

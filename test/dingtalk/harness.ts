@@ -28,6 +28,8 @@ export const CLIENT_SECRET = "fake-dingtalk-secret";
 export const CORP_ID = "dingfakecorp";
 export const TEMPLATE_ID = "notice-card-0001.schema";
 export const MECHANISM_CID = "cidMechanismGroup==";
+/** The city housing bureau's own group (used when a test configures it). */
+export const HOUSING_CID = "cidHousingBureauGroup==";
 export const SESSION_SECRET = "test-secret-test-secret-test-secret!";
 
 /** Friday 2026-10-09, 10:00 in Shanghai: a working day, in office hours. */
@@ -93,6 +95,11 @@ export async function startDingTalkWorld(
       [MECHANISM_CID]: {
         title: "联动机制工作群",
         members: Object.keys(users),
+        robot: true,
+      },
+      [HOUSING_CID]: {
+        title: "市住建局欠薪工作群",
+        members: [dt("zhangw"), dt("chenj"), dt("liuy")],
         robot: true,
       },
     },

@@ -12,6 +12,7 @@ import { loadView } from "../../src/referrals/view.js";
 import { engines } from "../helpers/db.js";
 import {
   dt,
+  HOUSING_CID,
   MECHANISM_CID,
   STRANGER,
   startDingTalkWorld,
@@ -151,5 +152,60 @@ describe.each(engines())("DingTalk on $name", (engine) => {
     await sent;
     await world.settle();
     expect(world.fake.inbox(dt("zhaol"))).toHaveLength(1);
+  });
+});
+
+describe.each(engines())("a unit's own DingTalk group on $name", (engine) => {
+  let world: DingTalkWorld;
+
+  beforeEach(async () => {
+    world = await startDingTalkWorld(await engine.open(), {
+      env: { DINGTALK_UNIT_GROUPS: `city.housing=${HOUSING_CID}` },
+    });
+    await world.connected();
+  });
+  afterEach(async () => {
+    await world.close();
+    await engine.release();
+  });
+
+  it("gets the notice once, kept in step, and can be signed there", async () => {
+    const id = await world.refer();
+    const { store } = world.bot.ctx;
+    const { dingtalkCards } = store.t;
+    const groupCopies = async () =>
+      (await store.db.select().from(dingtalkCards)).filter(
+        (c) => c.personId === 0,
+      );
+    // Two liaisons got their copies; the group got one.
+    const [group] = await groupCopies();
+    expect(await groupCopies()).toHaveLength(1);
+    expect(group.userId).toBe(`group:${HOUSING_CID}`);
+    const created = world.fake.requests.filter(
+      (r) =>
+        r.path === "/v1.0/card/instances/createAndDeliver" &&
+        String((r.body as { openSpaceId: string }).openSpaceId).includes(
+          `IM_GROUP.${HOUSING_CID}`,
+        ),
+    );
+    expect(created).toHaveLength(1);
+    expect(world.fake.publicData(group.outTrackId)!.status).toBe("待签收");
+
+    // 陈静 signs on the group's card.
+    const ack = await world.fake.clickCard({
+      outTrackId: group.outTrackId,
+      userId: dt("chenj"),
+      params: { action: "referral.sign" },
+    });
+    expect(ack.late).toBe(false);
+    await world.settle();
+    expect(world.fake.publicData(group.outTrackId)!.content).toContain(
+      "陈静 已于",
+    );
+    const mine = await world.cardOf("zhangw", `referral:${id}:unit:`);
+    expect(world.fake.publicData(mine)!.content).toContain("陈静 已于");
+    const view = await loadView(world.bot.ctx, store.db, id);
+    expect(view.receipts.map((r) => r.signerName)).toEqual(["陈静"]);
+    expect(await groupCopies()).toHaveLength(1);
   });
 });
