@@ -144,7 +144,7 @@ async function exportFeedback(
       to: period.to,
       unitId: unit?.id,
     });
-    rows += await writeFeedbackSheet(book, layout, heading, lines);
+    rows += await writeFeedbackSheet(book, layout, heading, lines, out);
   }
   await book.commit();
 

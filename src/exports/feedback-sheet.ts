@@ -4,6 +4,7 @@
  * bands over their columns, one row per referral, a 合计 row, and the
  * lines the unit signs. Rows stream to the file as they are written.
  */
+import type { Writable } from "node:stream";
 import type ExcelJS from "exceljs";
 import type { IsoDate } from "../time.js";
 import {
@@ -17,6 +18,7 @@ import type { FeedbackLine } from "./feedback-rows.js";
 import {
   a4,
   ALIGN,
+  backpressure,
   BOX,
   excelDate,
   FONTS,
@@ -48,6 +50,7 @@ export async function writeFeedbackSheet(
   layout: TableLayout,
   heading: SheetHeading,
   lines: AsyncIterable<FeedbackLine>,
+  out: Writable,
 ): Promise<number> {
   const columns = columnsOf(layout);
   const last = columns.length + 1;
@@ -63,12 +66,14 @@ export async function writeFeedbackSheet(
 
   writeTitle(sheet, layout, heading, last);
   writeBands(sheet, layout);
+  const settle = backpressure(book, sheet, out);
   const first = HEADER_ROWS + 1;
   const totals = columns.map(() => 0);
   let count = 0;
   for await (const line of lines) {
     writeLine(sheet.getRow(first + count), columns, count + 1, line, totals);
     count++;
+    await settle();
   }
   writeTotals(sheet.getRow(first + count), columns, { first, count, totals });
   writeSignLine(sheet.getRow(first + count + 2), heading, last);

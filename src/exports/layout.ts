@@ -61,6 +61,47 @@ export function streamingWorkbook(
   return book;
 }
 
+/** Bytes written to a sheet that the zip has not taken, before waiting. */
+const PENDING_LIMIT = 1024 * 1024;
+
+/** A stream inside exceljs: archiver's, of readable-stream 2. */
+interface Buffered {
+  _writableState?: { length: number };
+  _readableState?: { length: number };
+}
+
+const held = (s: Buffered | undefined) =>
+  (s?._writableState?.length ?? 0) + (s?._readableState?.length ?? 0);
+
+/**
+ * exceljs writes rows without backpressure, and the zip it writes into
+ * compresses whatever it is given whether or not `out` takes it: what
+ * `out` has not taken piles up in memory (with SQLite, whose queries
+ * never yield to the event loop, a whole sheet would). This returns a
+ * wait that holds the writer back until the zip and `out` have caught
+ * up. exceljs 4 keeps the zip in the workbook's `zip` and a sheet's
+ * entry in its `stream`, piped to the zip's input; the tests in
+ * test/exports/layout.test.ts fail if a new version moves them.
+ */
+export function backpressure(
+  book: ExcelJS.stream.xlsx.WorkbookWriter,
+  sheet: ExcelJS.Worksheet,
+  out: Writable,
+): () => Promise<void> {
+  const zip = (book as unknown as { zip?: Buffered }).zip;
+  const entry = sheet as unknown as { stream?: { pipes?: Buffered[] } };
+  const pending = () =>
+    held(zip) + (entry.stream?.pipes ?? []).reduce((n, p) => n + held(p), 0);
+  return async () => {
+    while (pending() > PENDING_LIMIT) {
+      if (out.destroyed || out.writableEnded) {
+        throw new Error("export output closed before the table was written");
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+}
+
 /** A4 with the given orientation, scaled to the page's width. */
 export function a4(
   orientation: "portrait" | "landscape",
