@@ -39,46 +39,7 @@ const SEED_FILE = "db/seed/suining.json";
 const NOW = parseInstant("2027-01-05T09:00");
 const MB = 2 ** 20;
 
-const REFERRAL_COLUMNS = [
-  "number",
-  "year",
-  "seq",
-  "kind",
-  "status",
-  "referring_unit_id",
-  "handling_unit_id",
-  "supervising_unit_id",
-  "case_name",
-  "cause",
-  "complainant_name",
-  "company_name",
-  "head_count",
-  "amount_fen",
-  "found_date",
-  "referral_date",
-  "contact_name",
-  "contact_phone",
-  "file_volumes",
-  "file_pages",
-  "exhibits",
-  "referral_late_days",
-  "created_by",
-  "created_at",
-  "updated_at",
-  "closed_at",
-  "version",
-];
-const FEEDBACK_COLUMNS = [
-  "referral_id",
-  "unit_id",
-  "data",
-  "recovered_workers",
-  "recovered_fen",
-  "submitted_by",
-  "submitted_at",
-  "status",
-];
-type Row = (string | number | null)[];
+type Row = Record<string, string | number | null>;
 
 interface Result {
   engine: string;
@@ -121,35 +82,35 @@ async function rowMaker(store: Store) {
     const unit = crime ? pick(police) : pick(industry);
     const heads = 1 + Math.floor(rand() * 60);
     const fen = Math.floor(rand() * 50_000_000);
-    const referral = [
-      `遂人社移〔2026〕${i + 1}号`,
-      2026,
-      i + 1,
-      crime ? "crime" : "source",
-      "closed",
-      hrss,
-      unit,
-      null,
-      `第${i + 1}号项目欠薪案`,
-      "拖欠工程款",
-      "张三",
-      "遂宁某建筑劳务有限公司",
-      heads,
-      fen,
-      date,
-      date,
-      "王建国",
-      "13800000031",
-      1,
-      35,
-      "考勤表复印件",
-      0,
-      1,
-      NOW,
-      NOW,
-      NOW,
-      1,
-    ];
+    const referral: Row = {
+      number: `遂人社移〔2026〕${i + 1}号`,
+      year: 2026,
+      seq: i + 1,
+      kind: crime ? "crime" : "source",
+      status: "closed",
+      referring_unit_id: hrss,
+      handling_unit_id: unit,
+      supervising_unit_id: null,
+      case_name: `第${i + 1}号项目欠薪案`,
+      cause: "拖欠工程款",
+      complainant_name: "张三",
+      company_name: "遂宁某建筑劳务有限公司",
+      head_count: heads,
+      amount_fen: fen,
+      found_date: date,
+      referral_date: date,
+      contact_name: "王建国",
+      contact_phone: "13800000031",
+      file_volumes: 1,
+      file_pages: 35,
+      exhibits: "考勤表复印件",
+      referral_late_days: 0,
+      created_by: 1,
+      created_at: NOW,
+      updated_at: NOW,
+      closed_at: NOW,
+      version: 1,
+    };
     if (rand() >= 0.75) {
       return { referral, feedback: null };
     }
@@ -173,61 +134,71 @@ async function rowMaker(store: Store) {
           recoveredWorkers: heads,
           recoveredAmount: fen,
         };
-    const feedback = [
-      i + 1,
-      unit,
-      JSON.stringify(data),
-      heads,
-      fen,
-      1,
-      NOW,
-      "accepted",
-    ];
+    const feedback: Row = {
+      referral_id: i + 1,
+      unit_id: unit,
+      data: JSON.stringify(data),
+      recovered_workers: heads,
+      recovered_fen: fen,
+      submitted_by: 1,
+      submitted_at: NOW,
+      status: "accepted",
+    };
     return { referral, feedback };
   };
 }
 
 type Maker = Awaited<ReturnType<typeof rowMaker>>;
 
-const insertSql = (table: string, columns: string[]) =>
-  `INSERT INTO ${table} (${columns.join(", ")}) ` +
-  `VALUES (${columns.map(() => "?").join(", ")})`;
-
+/** One prepared insert per table, its values named after the columns. */
 function seedSqlite(file: string, n: number, make: Maker) {
   const raw = new BetterSqlite(file);
-  const referral = raw.prepare(insertSql("referrals", REFERRAL_COLUMNS));
-  const feedback = raw.prepare(insertSql("feedbacks", FEEDBACK_COLUMNS));
+  const statements = new Map<string, BetterSqlite.Statement>();
+  const insert = (table: string, row: Row) => {
+    let statement = statements.get(table);
+    if (!statement) {
+      const columns = Object.keys(row);
+      statement = raw.prepare(
+        `INSERT INTO ${table} (${columns.join(", ")}) ` +
+          `VALUES (${columns.map((c) => `@${c}`).join(", ")})`,
+      );
+      statements.set(table, statement);
+    }
+    statement.run(row);
+  };
   raw.transaction(() => {
     for (let i = 0; i < n; i++) {
       const row = make(i);
-      referral.run(row.referral);
+      insert("referrals", row.referral);
       if (row.feedback) {
-        feedback.run(row.feedback);
+        insert("feedbacks", row.feedback);
       }
     }
   })();
   raw.close();
 }
 
+/** Multi-row inserts of 2000 referrals and their feedback. */
 async function seedMysql(c: Connection, n: number, make: Maker) {
   const chunk = 2000;
+  const insert = (table: string, rows: Row[]) =>
+    rows.length === 0
+      ? undefined
+      : c.query(
+          `INSERT INTO ${table} (${Object.keys(rows[0]).join(", ")}) VALUES ?`,
+          [rows.map((r) => Object.values(r))],
+        );
   for (let from = 0; from < n; from += chunk) {
-    const referrals: Row[] = [];
-    const feedbacks: Row[] = [];
-    for (let i = from; i < Math.min(n, from + chunk); i++) {
-      const row = make(i);
-      referrals.push(row.referral);
-      if (row.feedback) {
-        feedbacks.push(row.feedback);
-      }
-    }
-    await c.query(
-      `INSERT INTO referrals (${REFERRAL_COLUMNS.join(", ")}) VALUES ?`,
-      [referrals],
+    const made = Array.from({ length: Math.min(chunk, n - from) }, (_, k) =>
+      make(from + k),
     );
-    await c.query(
-      `INSERT INTO feedbacks (${FEEDBACK_COLUMNS.join(", ")}) VALUES ?`,
-      [feedbacks],
+    await insert(
+      "referrals",
+      made.map((m) => m.referral),
+    );
+    await insert(
+      "feedbacks",
+      made.flatMap((m) => (m.feedback ? [m.feedback] : [])),
     );
   }
 }

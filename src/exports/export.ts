@@ -66,11 +66,9 @@ export async function exportTable(
 ): Promise<ExportResult> {
   const unit = await exportScope(ctx, who, request.unitId);
   const table = parseTableName(request.table);
-  const result =
-    table === "receipt"
-      ? await exportReceipts(ctx, who, request, unit, out)
-      : await exportFeedback(ctx, who, table, request, unit, out);
-  return result;
+  return table === "receipt"
+    ? exportReceipts(ctx, who, request, unit, out)
+    : exportFeedback(ctx, who, table, request, unit, out);
 }
 
 async function exportReceipts(
