@@ -117,3 +117,4 @@ export const inboundQueue = derive(sqlite.inboundQueue);
 export const wecomCards = derive(sqlite.wecomCards);
 export const platformCalls = derive(sqlite.platformCalls);
 export const dingtalkCards = derive(sqlite.dingtalkCards);
+export const exportFiles = derive(sqlite.exportFiles);

@@ -557,3 +557,22 @@ export const dingtalkCards = sqliteTable(
     index("dingtalk_cards_card_idx").on(t.cardKey, t.personId),
   ],
 );
+
+/**
+ * Exported tables waiting to be fetched: the file is on disk under
+ * EXPORT_DIR, named by an unguessable token; only the person it was made
+ * for may fetch it, until it expires.
+ */
+export const exportFiles = sqliteTable(
+  "export_files",
+  {
+    id: id(),
+    token: short("token", 64).notNull(),
+    personId: integer("person_id").notNull(),
+    fileName: short("file_name", 255).notNull(),
+    bytes: integer("bytes").notNull(),
+    createdAt: instant("created_at").notNull(),
+    expiresAt: instant("expires_at").notNull(),
+  },
+  (t) => [uniqueIndex("export_files_token_uq").on(t.token)],
+);

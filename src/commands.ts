@@ -8,6 +8,9 @@ import type { AppContext } from "./context.js";
 import { AppError, unknownPerson } from "./errors.js";
 import type { ReferralService } from "./referrals/service.js";
 import { todoFor } from "./referrals/todo.js";
+import { exportToFile } from "./exports/files.js";
+import { parseExportRequest } from "./exports/request.js";
+import type { Person } from "./units/directory.js";
 import { stripInvisible } from "./validation.js";
 
 export interface TextCommand {
@@ -22,6 +25,7 @@ const HELP = [
   "帮助 —— 显示本说明",
   "待办 —— 列出本单位待签收、待反馈、待审核的移送案件",
   "签收 文号 —— 签收移送案件，如：签收 遂人社移〔2026〕12号",
+  "导出 表格 期间 —— 导出官方表格，如：导出 反馈表 2026-10；导出 回执 遂人社移〔2026〕12号（文件只发给您本人）",
   "移送通知卡片上的按钮和链接可办理其他事项。",
 ].join("\n");
 
@@ -53,6 +57,9 @@ export class CommandHandler {
       if (text === "待办") {
         return this.todo(person);
       }
+      if (/^导出(\s|$)/.test(text)) {
+        return await this.exportTable(person, command, text);
+      }
       if (text === "签收") {
         return "请在“签收”后写上文号，如：签收 遂人社移〔2026〕12号";
       }
@@ -73,6 +80,33 @@ export class CommandHandler {
       }
       throw error;
     }
+  }
+
+  /** The table goes to the person alone, as a file; the answer says so. */
+  private async exportTable(
+    person: Person,
+    command: TextCommand,
+    text: string,
+  ): Promise<string> {
+    const request = parseExportRequest(text);
+    const file = await exportToFile(this.ctx, person, command.channel, request);
+    const now = this.ctx.clock.now();
+    await this.ctx.store.tx((q) =>
+      this.ctx.outbox.enqueue(
+        q,
+        {
+          dedupeKey: `export:${command.channel}:${command.eventKey}`,
+          target: { type: "person", id: person.id },
+          body: { type: "file", token: file.token, name: file.fileName },
+          notBefore: now,
+        },
+        now,
+      ),
+    );
+    return (
+      `已导出《${file.fileName.replace(/\.xlsx$/, "")}》，共 ${file.rows} 条，` +
+      "文件单独发给您（保留一天）。"
+    );
   }
 
   private async todo(person: Parameters<typeof todoFor>[1]): Promise<string> {

@@ -29,6 +29,7 @@ const envSchema = z.object({
     .optional(),
   SIMULATOR: z.enum(["auto", "on", "off"]).default("auto"),
   SEED_FILE: z.string().default("db/seed/suining.json"),
+  EXPORT_DIR: z.string().min(1).default("data/exports"),
   OFFICE_HOURS: z
     .string()
     .regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, "must look like 08:30-17:30")
@@ -160,6 +161,8 @@ export type Config = Readonly<{
   sessionSecret?: string;
   simulator: boolean;
   seedFile: string;
+  /** Where exported tables wait to be fetched. */
+  exportDir: string;
   officeHours: { start: string; end: string };
   jobs: boolean;
   outboxPollMs: number;
@@ -250,6 +253,7 @@ export function loadConfig(env?: NodeJS.ProcessEnv): Config {
     sessionSecret: e.SESSION_SECRET,
     simulator,
     seedFile: e.SEED_FILE,
+    exportDir: e.EXPORT_DIR,
     officeHours: { start, end },
     jobs: e.JOBS,
     outboxPollMs: e.OUTBOX_POLL_MS,

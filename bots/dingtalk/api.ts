@@ -4,6 +4,7 @@
  * calls are counted per month against the organisation's quota, which an
  * administrator can see.
  */
+import { readFile } from "node:fs/promises";
 import { and, eq, sql } from "drizzle-orm";
 import type { Store } from "../../db/index.js";
 import { TokenCache } from "../../src/channels/token.js";
@@ -125,6 +126,24 @@ export class DingTalkApi {
   }
 
   /** An old-API call with the token in the query; not metered. */
+  /** A file to send: uploaded as media, its media_id (old API). */
+  async uploadFile(path: string, name: string): Promise<string> {
+    const data = await readFile(path);
+    await this.meter("/media/upload");
+    const res = await this.tokens.use((token) => {
+      const form = new FormData();
+      form.append("media", new Blob([data]), name);
+      return this.request(
+        "POST",
+        `${this.o.config.oapiBase}/media/upload?access_token=` +
+          `${encodeURIComponent(token)}&type=file`,
+        "/media/upload",
+        form,
+      );
+    });
+    return String(res.media_id ?? "");
+  }
+
   async oldApi(path: string, body: Json): Promise<Json> {
     await this.pace(path);
     return this.tokens.use((token) =>
@@ -230,19 +249,20 @@ export class DingTalkApi {
     method: string,
     url: string,
     what: string,
-    body?: Json,
+    body?: Json | FormData,
     headers: Record<string, string> = {},
   ): Promise<Json> {
+    const form = body instanceof FormData;
     let res: Response;
     try {
       res = await fetch(url, {
         method,
         headers: {
           accept: "application/json",
-          ...(body ? { "content-type": "application/json" } : {}),
+          ...(body && !form ? { "content-type": "application/json" } : {}),
           ...headers,
         },
-        body: body ? JSON.stringify(body) : undefined,
+        body: form ? body : body ? JSON.stringify(body) : undefined,
         signal: AbortSignal.timeout(this.o.timeoutMs ?? REQUEST_TIMEOUT_MS),
       });
     } catch (error) {

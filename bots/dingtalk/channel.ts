@@ -25,6 +25,7 @@ import type { Logger } from "../../src/logger.js";
 import { formatInstant, type Clock } from "../../src/time.js";
 import type { DingTalkApi, Json } from "./api.js";
 import { DingTalkApiError } from "./errors.js";
+import { exportPath } from "../../src/exports/files.js";
 import { cardAsMarkdown, cardParams } from "./render.js";
 
 /**
@@ -41,6 +42,8 @@ export interface DingTalkChannelDeps {
   log: Logger;
   /** Wraps a link to our pages so it opens inside DingTalk, signed in. */
   link: (url: string) => string;
+  /** Where exported files are (EXPORT_DIR). */
+  exportDir: string;
 }
 
 export class DingTalkChannel implements Channel {
@@ -71,6 +74,16 @@ export class DingTalkChannel implements Channel {
         return this.sendCard(recipient, message.card);
       case "card_update":
         return this.updateCard(recipient, message.card, previousRef);
+      case "file": {
+        const path = exportPath(this.d.exportDir, message.token);
+        const mediaId = await this.d.api.uploadFile(path, message.name);
+        await this.toMember(userId, "sampleFile", {
+          mediaId,
+          fileName: message.name,
+          fileType: "xlsx",
+        });
+        return {};
+      }
     }
   }
 
@@ -294,6 +307,9 @@ export class DingTalkChannel implements Channel {
         `钉钉：群“${group}”没有配置会话编号（DINGTALK_GROUPS）`,
         false,
       );
+    }
+    if (message.type === "file") {
+      throw new DeliveryError("导出的文件含个人信息，不发到群里", false);
     }
     const body =
       message.type === "text" || message.type === "markdown"

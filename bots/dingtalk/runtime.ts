@@ -48,6 +48,7 @@ export function dingtalkParts(ctx: AppContext, config: DingTalkConfig) {
     config,
     log,
     link: signIn.link,
+    exportDir: ctx.config.exportDir,
   });
   return { log, api, signIn, channel };
 }

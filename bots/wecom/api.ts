@@ -2,6 +2,7 @@
  * A small WeCom API client. The access token is shared by all callers
  * (src/channels/token.ts) and never reaches the log: URLs pass redactUrl.
  */
+import { readFile } from "node:fs/promises";
 import type { Logger } from "../../src/logger.js";
 import { redactUrl } from "../../src/logger.js";
 import { TokenCache } from "../../src/channels/token.js";
@@ -40,6 +41,24 @@ export class WecomApi {
 
   sendText(touser: string, content: string): Promise<Json> {
     return this.send({ touser, msgtype: "text", text: { content } });
+  }
+
+  /** A file to send: uploaded as temporary media (3 days), its media_id. */
+  async uploadFile(path: string, name: string): Promise<string> {
+    const data = await readFile(path);
+    const res = await this.tokens.use((token) => {
+      const form = new FormData();
+      form.append("media", new Blob([data]), name);
+      const url =
+        `${this.o.baseUrl}/cgi-bin/media/upload?access_token=` +
+        `${encodeURIComponent(token)}&type=file`;
+      return this.request("POST", url, form, "/cgi-bin/media/upload");
+    });
+    return String(res.media_id ?? "");
+  }
+
+  sendFile(touser: string, mediaId: string): Promise<Json> {
+    return this.send({ touser, msgtype: "file", file: { media_id: mediaId } });
   }
 
   /** OAuth (snsapi_base): the member a one-time code stands for. */
@@ -100,15 +119,23 @@ export class WecomApi {
   private async request(
     method: string,
     url: string,
-    body: Json | undefined,
+    body: Json | FormData | undefined,
     what: string,
   ): Promise<Json> {
     let res: Response;
     try {
       res = await fetch(url, {
         method,
-        headers: body ? { "content-type": "application/json" } : undefined,
-        body: body ? JSON.stringify(body) : undefined,
+        headers:
+          body && !(body instanceof FormData)
+            ? { "content-type": "application/json" }
+            : undefined,
+        body:
+          body instanceof FormData
+            ? body
+            : body
+              ? JSON.stringify(body)
+              : undefined,
         signal: AbortSignal.timeout(this.o.timeoutMs ?? REQUEST_TIMEOUT_MS),
       });
     } catch (error) {

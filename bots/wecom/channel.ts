@@ -32,6 +32,7 @@ import {
   splitByBytes,
   templateCard,
 } from "./render.js";
+import { exportPath } from "../../src/exports/files.js";
 import { taskIdFor } from "./task-id.js";
 
 type Json = Record<string, unknown>;
@@ -49,6 +50,8 @@ export interface WecomChannelDeps {
   log: Logger;
   /** Wraps a link to our pages in WeCom's sign-in. */
   link: (url: string) => string;
+  /** Where exported files are (EXPORT_DIR). */
+  exportDir: string;
 }
 
 export class WecomChannel implements Channel {
@@ -94,6 +97,13 @@ export class WecomChannel implements Channel {
         return this.sendCard(recipient, message.card);
       case "card_update":
         return this.updateCard(recipient, message.card, previousRef);
+      case "file": {
+        this.people.take(userid);
+        const path = exportPath(this.d.exportDir, message.token);
+        const mediaId = await this.d.api.uploadFile(path, message.name);
+        checkRecipient(await this.d.api.sendFile(userid, mediaId), userid);
+        return {};
+      }
     }
   }
 
@@ -233,6 +243,9 @@ export class WecomChannel implements Channel {
         `企业微信：群“${group}”没有配置群机器人（WECOM_ROBOT_KEYS）`,
         false,
       );
+    }
+    if (message.type === "file") {
+      throw new DeliveryError("导出的文件含个人信息，不发到群里", false);
     }
     let bodies: Json[];
     if (message.type === "text") {

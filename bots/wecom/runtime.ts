@@ -46,6 +46,7 @@ export function wecomParts(ctx: AppContext, wecom: WecomConfig) {
     config: wecom,
     log,
     link: oauth.link,
+    exportDir: ctx.config.exportDir,
   });
   const crypto = new WecomCrypto({
     token: wecom.token,

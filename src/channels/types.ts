@@ -34,7 +34,9 @@ export type OutboundMessage =
   | { type: "text"; text: string }
   | { type: "markdown"; title: string; text: string }
   | { type: "card"; card: Card }
-  | { type: "card_update"; card: Card };
+  | { type: "card_update"; card: Card }
+  /** A file for one person only (exports hold personal data in full). */
+  | { type: "file"; token: string; name: string };
 
 export interface Recipient {
   type: "person" | "group";

@@ -329,8 +329,7 @@ export class Outbox {
           })
           .where(eq(outbox.id, row.id));
         if (
-          body.type !== "text" &&
-          body.type !== "markdown" &&
+          (body.type === "card" || body.type === "card_update") &&
           result.externalRef &&
           row.targetType === "person"
         ) {

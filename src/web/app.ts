@@ -17,6 +17,7 @@ import { apiRoutes } from "./api.js";
 import { bodyReader } from "./body.js";
 import { errorHandler } from "./errors.js";
 import { adminRoutes } from "./pages/admin.js";
+import { exportRoutes } from "./pages/exports.js";
 import { pageRoutes } from "./pages/routes.js";
 import {
   knownHostsOnly,
@@ -91,7 +92,7 @@ export function createWebApp(bot: Bot): Koa<WebState> {
   }
   app.use(sameOriginWrites());
   app.use(bodyReader());
-  const routers = [pageRoutes(), apiRoutes(), adminRoutes()];
+  const routers = [pageRoutes(), apiRoutes(), adminRoutes(), exportRoutes()];
   if (bot.dingtalk) {
     routers.push(dingtalkRoutes(bot.dingtalk));
   }

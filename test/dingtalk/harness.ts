@@ -6,6 +6,9 @@
  * play DingTalk's side (messages, card clicks, free-login codes).
  */
 import { once } from "node:events";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   createServer,
   type IncomingMessage,
@@ -135,6 +138,8 @@ export async function startDingTalkWorld(
     DINGTALK_OAPI_BASE: fakeBase,
     DINGTALK_GATEWAY_URL: fake.openUrl,
     DINGTALK_GROUPS: `mechanism=${MECHANISM_CID}`,
+    // Exported files go to a directory of this test's own.
+    EXPORT_DIR: mkdtempSync(join(tmpdir(), "exports-")),
     ...options.env,
   });
   await loadUnits(store, config.seedFile);

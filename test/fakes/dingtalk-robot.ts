@@ -230,7 +230,7 @@ const MSG_KEYS: Record<string, string[]> = {
     "actionURL2",
   ],
   sampleAudio: [],
-  sampleFile: [],
+  sampleFile: ["mediaId", "fileName", "fileType"],
   sampleVideo: [],
 };
 

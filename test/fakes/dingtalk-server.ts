@@ -96,6 +96,8 @@ const BEIJING = 8 * 3_600_000;
 
 export class FakeDingTalk {
   readonly requests: RecordedRequest[] = [];
+  /** Media ids the upload handed out. */
+  readonly media = new Set<string>();
   /** The `data` of every robot message injected, in order. */
   readonly injected: Json[] = [];
   qps: number;
@@ -324,6 +326,12 @@ export class FakeDingTalk {
     if (failure) {
       return failed(failure);
     }
+    if (path === "/media/upload" && req.method === "POST") {
+      return (
+        this.oldGuard(query.access_token) ??
+        this.upload(query, raw, req.headers["content-type"])
+      );
+    }
     const route = ROUTES[`${req.method} ${path}`];
     if (!route) {
       return path.startsWith("/v1.0/")
@@ -338,6 +346,32 @@ export class FakeDingTalk {
           ? this.oldGuard(query.access_token)
           : undefined;
     return refused ?? route.run(this, b, query);
+  }
+
+  /** Old-API media upload: multipart, one "media" part with a file name. */
+  private upload(
+    query: Record<string, string>,
+    raw: string,
+    type: string | undefined,
+  ): Answer {
+    if (!["image", "voice", "file"].includes(query.type ?? "")) {
+      return oldError(40004, "不合法的媒体文件类型");
+    }
+    if (
+      !type?.startsWith("multipart/form-data") ||
+      !/name="media"; filename="[^"]+"/.test(raw)
+    ) {
+      return oldError(41005, "缺少多媒体文件数据");
+    }
+    const mediaId = `@${randomBytes(18).toString("base64url")}`;
+    this.media.add(mediaId);
+    return ok({
+      errcode: 0,
+      errmsg: "ok",
+      type: query.type,
+      media_id: mediaId,
+      created_at: this.o.now(),
+    });
   }
 
   accessToken(b: Json): Answer {

@@ -65,6 +65,7 @@ export class FakeWecom {
   private readonly taskIds = new Set<string>();
   private readonly codes = new Map<string, CodeRecord>();
   private readonly oauthCodes = new Map<string, OAuthCode>();
+  readonly media = new Map<string, { type: string; bytes: number }>();
   private readonly sentTimes = new Map<string, number[]>();
   private readonly robotTimes = new Map<string, number[]>();
   private server?: Server;
@@ -178,6 +179,10 @@ export class FakeWecom {
     if (url.pathname === "/connect/oauth2/authorize") {
       return this.authorize(url);
     }
+    if (url.pathname === "/cgi-bin/media/upload" && req.method === "POST") {
+      const result = this.upload(query, raw, req.headers["content-type"]);
+      return typeof result === "number" ? this.error(result) : ok(result);
+    }
     const route = ROUTES[`${req.method} ${url.pathname}`];
     if (!route) {
       return { status: 404, headers: {}, body: "" };
@@ -220,6 +225,32 @@ export class FakeWecom {
     return token.expiresAt <= this.o.now() ? 42001 : 0;
   }
 
+  /** Temporary media: multipart with one "media" part that has a file name. */
+  upload(
+    q: Record<string, string>,
+    raw: string,
+    type: string | undefined,
+  ): Json | number {
+    const bad = this.tokenError(q);
+    if (bad) {
+      return bad;
+    }
+    if (!["image", "voice", "video", "file"].includes(q.type ?? "")) {
+      return 40004; // invalid media type
+    }
+    const named = /name="media"; filename="[^"]+"/.test(raw);
+    if (!type?.startsWith("multipart/form-data") || !named) {
+      return 41005; // media data missing
+    }
+    const mediaId = randomBytes(24).toString("base64url");
+    this.media.set(mediaId, { type: q.type, bytes: raw.length });
+    return {
+      type: q.type,
+      media_id: mediaId,
+      created_at: String(Math.floor(this.o.now() / 1000)),
+    };
+  }
+
   send(q: Record<string, string>, body: Json): Json | number {
     const bad = this.tokenError(q) || this.checkAgent(body.agentid);
     if (bad) {
@@ -227,7 +258,13 @@ export class FakeWecom {
     }
     const msgtype = String(body.msgtype ?? "");
     const content = body[msgtype];
-    const shape = checkMessage(msgtype, content);
+    if (msgtype === "file") {
+      const mediaId = String((content as Json | undefined)?.media_id ?? "");
+      if (!this.media.has(mediaId)) {
+        return 40007; // invalid media_id
+      }
+    }
+    const shape = msgtype === "file" ? 0 : checkMessage(msgtype, content);
     if (shape) {
       return shape;
     }
@@ -449,6 +486,9 @@ const ERRMSG: Record<number, string> = {
   40013: "invalid corpid",
   40014: "invalid access_token",
   40029: "invalid code",
+  40004: "invalid media type",
+  40007: "invalid media_id",
+  41005: "media data missing",
   41001: "access_token missing",
   42001: "access_token expired",
   45009: "api freq out of limit",

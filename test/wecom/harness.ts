@@ -12,6 +12,9 @@ import {
   type ServerResponse,
 } from "node:http";
 import { once } from "node:events";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { decrypt, encrypt, getSignature } from "@wecom/crypto";
 import { eq } from "drizzle-orm";
@@ -149,6 +152,8 @@ export async function startWecomWorld(
     WECOM_API_BASE: fakeBase,
     WECOM_OAUTH_BASE: fakeBase,
     WECOM_ROBOT_KEYS: `mechanism=${ROBOT_KEY}`,
+    // Exported files go to a directory of this test's own.
+    EXPORT_DIR: mkdtempSync(join(tmpdir(), "exports-")),
     ...options.env,
   });
   await loadUnits(store, config.seedFile);

@@ -141,6 +141,14 @@
     if (message.type === "markdown") {
       return drawMarkdown(message);
     }
+    if (message.type === "file") {
+      var box = el("div", "text file");
+      var link = el("a", null, "📄 " + message.name);
+      link.href = "/exports/" + encodeURIComponent(message.token);
+      link.setAttribute("download", message.name);
+      box.appendChild(link);
+      return box;
+    }
     return el("p", "text", message.text);
   }
 
