@@ -263,6 +263,11 @@ async function message(r: JobRun, week: Week, state: State) {
   if (state.overdue.length > MAX_LISTED) {
     lines.push(`- 另有 ${state.overdue.length - MAX_LISTED} 件，详见系统`);
   }
+  // The tables themselves hold names in full: never in the group, only
+  // to whoever asks, from the page or by command.
+  lines.push(
+    `人社部门：[导出反馈表](${r.bot.ctx.links.exports()})，或向机器人发送“导出 反馈表 ${r.today.slice(0, 7)}”`,
+  );
   return lines.join("\n");
 }
 

@@ -44,6 +44,11 @@ export class Links {
   referralForm(id: number, form: string): string {
     return `${this.base}/referrals/${id}/${form}`;
   }
+
+  /** The page that exports the official tables. */
+  exports(): string {
+    return `${this.base}/exports`;
+  }
 }
 
 export interface AppContext {

@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { eq } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { dt, startDingTalkWorld } from "../dingtalk/harness.js";
@@ -96,6 +97,36 @@ describe("exports delivered to the person who asked", () => {
     });
     expect(file.status).toBe(200);
     expect(file.headers.get("content-type")).toContain("spreadsheetml");
+  });
+
+  it("offers the signed receipts on the case's page, as a download", async () => {
+    const { referrals, receipts } = web.bot.ctx.store.t;
+    const [signed] = await web.bot.ctx.store.db
+      .select({ id: referrals.id, number: referrals.number })
+      .from(referrals)
+      .innerJoin(receipts, eq(receipts.referralId, referrals.id));
+    const me = await web.signIn("张伟");
+    const details = await web.call("GET", `/referrals/${signed.id}`, {
+      cookie: me.cookie,
+    });
+    const href = /href="(\/exports\/file\?table=receipt&amp;number=[^"]+)"/
+      .exec(details.body)?.[1]
+      ?.replaceAll("&amp;", "&");
+    expect(href).toBeDefined();
+    const res = await fetch(web.base + href, {
+      headers: { cookie: me.cookie },
+      redirect: "manual",
+    });
+    expect(res.status).toBe(303);
+    const file = await fetch(web.base + res.headers.get("location"), {
+      headers: { cookie: me.cookie },
+    });
+    expect(file.status).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await file.arrayBuffer()) as never);
+    expect(JSON.stringify(book.worksheets[0].getSheetValues())).toContain(
+      signed.number,
+    );
   });
 
   it("tells an unknown or expired file apart from another's", async () => {

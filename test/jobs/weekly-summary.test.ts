@@ -156,6 +156,8 @@ describe.each(botEngines())("weekly summary on $name", (engine) => {
       "逾期未反馈 1 件：市住房城乡建设局 1 件",
       "- 市住房城乡建设局｜遂人社移〔2026〕1号 张*等12人追讨工资案" +
         "（投诉人张*）｜已逾期 5 个工作日",
+      `人社部门：[导出反馈表](${bot.ctx.config.publicUrl}/exports)，` +
+        "或向机器人发送“导出 反馈表 2026-11”",
     ]);
     expect(post.text).not.toContain("张三");
     expect(post.text).not.toContain("13800000031");

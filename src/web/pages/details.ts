@@ -183,7 +183,10 @@ function receipts(details: Details): SafeHtml {
   if (list.length === 0) {
     return html`<h2>签收回执</h2><section><p class="empty">尚未签收。</p></section>`;
   }
-  return html`<h2>签收回执</h2>${list.map((x) => html`<section><dl class="facts">
+  const number = encodeURIComponent(details.view.referral.number);
+  return html`<h2>签收回执</h2>
+<p><a class="button" href="/exports/file?table=receipt&amp;number=${number}">下载签收回执（Excel，附件2）</a></p>
+${list.map((x) => html`<section><dl class="facts">
 <dt>签收单位</dt><dd>${details.unitName(x.unitId)}</dd>
 <dt>案卷</dt><dd>${x.volumes} 册 ${x.pages} 页</dd>
 <dt>涉案物品</dt><dd>${x.exhibits || "无"}</dd>
