@@ -245,9 +245,23 @@ async function message(r: JobRun, week: Week, state: State) {
   );
   if (state.overdue.length === 0) {
     lines.push("逾期未反馈：无");
-    return lines.join("\n");
+  } else {
+    await overdueLines(r, names, state, lines);
   }
+  // The tables themselves hold names in full: never in the group, only
+  // to whoever asks, from the page or by command.
+  lines.push(
+    `人社部门：[导出反馈表](${r.bot.ctx.links.exports()})，或向机器人发送“导出 反馈表 ${r.today.slice(0, 7)}”`,
+  );
+  return lines.join("\n");
+}
 
+async function overdueLines(
+  r: JobRun,
+  names: UnitNames,
+  state: State,
+  lines: string[],
+): Promise<void> {
   const byUnit = new Map<number, DueItem[]>();
   for (const item of state.overdue) {
     push(byUnit, item.clock.unitId, item);
@@ -263,12 +277,6 @@ async function message(r: JobRun, week: Week, state: State) {
   if (state.overdue.length > MAX_LISTED) {
     lines.push(`- 另有 ${state.overdue.length - MAX_LISTED} 件，详见系统`);
   }
-  // The tables themselves hold names in full: never in the group, only
-  // to whoever asks, from the page or by command.
-  lines.push(
-    `人社部门：[导出反馈表](${r.bot.ctx.links.exports()})，或向机器人发送“导出 反馈表 ${r.today.slice(0, 7)}”`,
-  );
-  return lines.join("\n");
 }
 
 /** "船山区住建局｜遂人社移〔2026〕1号 某某案（投诉人张*）｜已逾期 5 个工作日" */

@@ -391,6 +391,8 @@ describe.each(botEngines())("a referral's lifecycle on $name", (engine) => {
       "上周追回工资：0 人，0.00 元",
       "当前：待签收 1 件，待反馈 0 件，待审核 0 件",
       "逾期未反馈：无",
+      "人社部门：[导出反馈表](http://localhost:3000/exports)，" +
+        "或向机器人发送“导出 反馈表 2026-10”",
     ]);
     expect(on("2026-10-12").slice(1, 2)).toEqual([
       "上周：新移送 0 件，签收 1 件，办结 0 件",
@@ -405,6 +407,8 @@ describe.each(botEngines())("a referral's lifecycle on $name", (engine) => {
       "逾期未反馈 1 件：船山区住建局 1 件",
       "- 船山区住建局｜遂人社移〔2026〕1号 滨江花园项目欠薪案" +
         "（投诉人张*）｜已逾期 5 个工作日",
+      "人社部门：[导出反馈表](http://localhost:3000/exports)，" +
+        "或向机器人发送“导出 反馈表 2026-11”",
     ]);
     expect(on("2026-11-30")).toEqual([
       "**联动机制周报 · 11月23日—11月29日**",
@@ -412,6 +416,8 @@ describe.each(botEngines())("a referral's lifecycle on $name", (engine) => {
       "上周追回工资：12 人，123,456.70 元",
       "当前：待签收 0 件，待反馈 0 件，待审核 0 件",
       "逾期未反馈：无",
+      "人社部门：[导出反馈表](http://localhost:3000/exports)，" +
+        "或向机器人发送“导出 反馈表 2026-11”",
     ]);
     for (const m of weekly) {
       expect(m.text).not.toContain("张三");
