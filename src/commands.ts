@@ -2,13 +2,13 @@
  * Text commands a person sends the bot in any chat platform: 帮助, 待办,
  * 签收 + 文号. Anything else gets a pointer to 帮助.
  */
-import { and, eq } from "drizzle-orm";
 import type { ChannelName } from "./audit.js";
 import type { AppContext } from "./context.js";
 import { AppError, unknownPerson } from "./errors.js";
 import type { ReferralService } from "./referrals/service.js";
 import { todoFor } from "./referrals/todo.js";
 import { exportToFile } from "./exports/files.js";
+import { referralIdByNumber } from "./exports/receipts.js";
 import { parseExportRequest } from "./exports/request.js";
 import type { Person } from "./units/directory.js";
 import { stripInvisible } from "./validation.js";
@@ -65,7 +65,7 @@ export class CommandHandler {
       }
       const sign = /^签收\s*(.+)$/.exec(text);
       if (sign) {
-        const id = await this.referralByNumber(sign[1]);
+        const id = await referralIdByNumber(this.ctx, sign[1]);
         const acting = { person, channel: command.channel };
         return (
           await this.referrals.sign(acting, id, undefined, command.eventKey)
@@ -126,33 +126,4 @@ export class CommandHandler {
   }
 
   /** Finds a referral by its number, forgiving the bracket style typed. */
-  private async referralByNumber(typed: string): Promise<number> {
-    const normal = typed
-      .replace(/[\s]/g, "")
-      .replace(/[[(（【〔]/g, "〔")
-      .replace(/[\])）】〕]/g, "〕");
-    const match = /^(.+)〔(\d{4})〕(\d+)号?$/.exec(normal);
-    if (!match) {
-      throw new AppError(
-        "bad_number",
-        "文号格式不对，应如：签收 遂人社移〔2026〕12号",
-      );
-    }
-    const { referrals } = this.ctx.store.t;
-    const number = `${match[1]}〔${match[2]}〕${Number(match[3])}号`;
-    const [row] = await this.ctx.store.db
-      .select({ id: referrals.id })
-      .from(referrals)
-      .where(
-        and(eq(referrals.number, number), eq(referrals.year, Number(match[2]))),
-      );
-    if (!row) {
-      throw new AppError(
-        "not_found",
-        `没有找到文号为 ${number} 的移送案件，请核对。`,
-        404,
-      );
-    }
-    return row.id;
-  }
 }
