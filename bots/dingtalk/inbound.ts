@@ -7,11 +7,11 @@
  * inbound queue and reaches the card through the outbox.
  */
 import { createHash } from "node:crypto";
-import { and, eq, gt, max } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Bot } from "../../src/boot.js";
 import type { Card, NeutralAction } from "../../src/channels/types.js";
 import type { TextCommand } from "../../src/commands.js";
-import { AppError } from "../../src/errors.js";
+import { act } from "../../src/inbound/act.js";
 import { InboundQueue, type InboundHandler } from "../../src/inbound/queue.js";
 import { answer } from "../../src/inbound/reply.js";
 import type { Logger } from "../../src/logger.js";
@@ -181,43 +181,17 @@ export class DingTalkInbox implements InboundHandler<DingTalkPush> {
     push: Extract<DingTalkPush, { kind: "action" }>,
   ): Promise<void> {
     const { ctx } = this.bot;
-    const { store } = ctx;
-    const { outbox } = store.t;
     const { action } = push;
     const person = await ctx.directory.personByBinding(
       "dingtalk",
       action.externalUserId,
     );
-    const [{ last }] = await store.db
-      .select({ last: max(outbox.id) })
-      .from(outbox);
-    let message: string;
-    try {
-      message = (await this.bot.actions.handle(action)).message;
-    } catch (error) {
-      if (!(error instanceof AppError)) {
-        throw error;
-      }
-      message = error.userMessage;
-    }
-    // The card's new state, if the action changed it for this member.
-    const [changed] = person
-      ? await store.db
-          .select({ payload: outbox.payload })
-          .from(outbox)
-          .where(
-            and(
-              gt(outbox.id, last ?? 0),
-              eq(outbox.cardKey, action.cardKey ?? ""),
-              eq(outbox.targetType, "person"),
-              eq(outbox.targetId, person.id),
-            ),
-          )
-          .orderBy(outbox.id)
-      : [];
-    const card = changed
-      ? (JSON.parse(changed.payload) as { card: Card }).card
-      : undefined;
+    const { message, card } = await act(
+      this.bot,
+      action,
+      person,
+      action.cardKey ?? "",
+    );
     if (this.late.delete(action.eventKey)) {
       // The click was answered "being handled": the outcome goes to the
       // clicker's card now, for them alone (the outbox brings the rest).

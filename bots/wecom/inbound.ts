@@ -5,10 +5,10 @@
  * happens after the answer (src/inbound/queue.ts), so WeCom never waits
  * on our workflows (it gives up after five seconds and pushes again).
  */
-import { and, eq, gt, max } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Bot } from "../../src/boot.js";
 import type { Card } from "../../src/channels/types.js";
-import { AppError } from "../../src/errors.js";
+import { act } from "../../src/inbound/act.js";
 import { InboundQueue, type InboundHandler } from "../../src/inbound/queue.js";
 import { answer } from "../../src/inbound/reply.js";
 import type { Logger } from "../../src/logger.js";
@@ -186,7 +186,7 @@ export class WecomInbox implements InboundHandler<WecomInbound> {
   ): Promise<void> {
     const { ctx } = this.bot;
     const { store, clock } = ctx;
-    const { wecomCards, outbox } = store.t;
+    const { wecomCards } = store.t;
     const { action } = push;
     const userid = action.externalUserId;
 
@@ -222,34 +222,14 @@ export class WecomInbox implements InboundHandler<WecomInbound> {
       return;
     }
 
-    const [{ last }] = await store.db
-      .select({ last: max(outbox.id) })
-      .from(outbox);
-    let message: string;
-    try {
-      message = (await this.bot.actions.handle(action)).message;
-    } catch (error) {
-      if (!(error instanceof AppError)) {
-        throw error;
-      }
-      message = error.userMessage;
-    }
     // Did the action change this member's card? If not, the buttons
     // greyed out by our first answer come back, with a word on why.
-    const [changed] = person
-      ? await store.db
-          .select({ id: outbox.id })
-          .from(outbox)
-          .where(
-            and(
-              gt(outbox.id, last ?? 0),
-              eq(outbox.cardKey, copy.cardKey),
-              eq(outbox.targetType, "person"),
-              eq(outbox.targetId, person.id),
-            ),
-          )
-          .limit(1)
-      : [];
+    const { message, card: changed } = await act(
+      this.bot,
+      action,
+      person,
+      copy.cardKey,
+    );
     if (changed) {
       return;
     }
