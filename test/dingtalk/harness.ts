@@ -5,26 +5,19 @@
  * real Stream SDK connected through the fake gateway, and helpers that
  * play DingTalk's side (messages, card clicks, free-login codes).
  */
-import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  createServer,
-  type IncomingMessage,
-  type ServerResponse,
-} from "node:http";
-import type { AddressInfo } from "node:net";
 import { desc, eq } from "drizzle-orm";
 import type { Store } from "../../db/index.js";
-import { boot, DEMO_PEOPLE_FILE, type Bot } from "../../src/boot.js";
+import { boot, type Bot } from "../../src/boot.js";
 import { loadConfig } from "../../src/config.js";
 import { silentLogger, type Logger } from "../../src/logger.js";
 import { ManualClock, parseInstant } from "../../src/time.js";
-import { loadDemoPeople, loadUnits } from "../../src/units/seed.js";
 import { createWebApp } from "../../src/web/app.js";
 import { FakeDingTalk } from "../fakes/dingtalk-server.js";
 import { sourceCase } from "../helpers/bot.js";
+import { demoPeopleOn, listenEarly } from "../helpers/platform.js";
 
 export const CLIENT_ID = "dingfakeclient";
 export const CLIENT_SECRET = "fake-dingtalk-secret";
@@ -111,18 +104,8 @@ export async function startDingTalkWorld(
   });
   const fakeBase = await fake.start();
 
-  let handler: (req: IncomingMessage, res: ServerResponse) => void = (
-    _q,
-    res,
-  ) => {
-    res.writeHead(503);
-    res.end();
-  };
-  const server = createServer((req, res) => handler(req, res));
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  const base = `http://127.0.0.1:${port}`;
+  const server = await listenEarly();
+  const base = server.base;
 
   const config = loadConfig({
     SIMULATOR: "off",
@@ -142,16 +125,14 @@ export async function startDingTalkWorld(
     EXPORT_DIR: mkdtempSync(join(tmpdir(), "exports-")),
     ...options.env,
   });
-  await loadUnits(store, config.seedFile);
-  await loadDemoPeople(store, DEMO_PEOPLE_FILE);
-  await bindDemoPeople(store);
+  await demoPeopleOn(store, config.seedFile, "dingtalk", "dt_");
   const bot = await boot(config, {
     clock,
     log: options.log ?? silentLogger,
     store,
     stream: { backoffMinMs: 50, backoffMaxMs: 500, watchdogMs: 5_000 },
   });
-  handler = createWebApp(bot).callback();
+  server.serve(createWebApp(bot).callback());
   const rt = bot.dingtalk!;
   rt.stream.start();
 
@@ -231,27 +212,8 @@ export async function startDingTalkWorld(
     async close() {
       await rt.stream.stop();
       await rt.inbox.queue.kick().catch(() => undefined);
-      server.closeAllConnections();
       server.close();
       await fake.stop();
     },
   };
-}
-
-/** Every demo person gets a DingTalk userId as well: "dt_<key>". */
-async function bindDemoPeople(store: Store): Promise<void> {
-  const { personBindings } = store.t;
-  const sims = await store.db
-    .select()
-    .from(personBindings)
-    .where(eq(personBindings.channel, "sim"));
-  await store.tx(async (q) => {
-    for (const b of sims) {
-      await store.insertIfAbsent(q, personBindings, {
-        personId: b.personId,
-        channel: "dingtalk",
-        externalId: dt(b.externalId.replace(/^demo-/, "")),
-      });
-    }
-  });
 }

@@ -6,25 +6,17 @@
  * reply) and of the sign-in.
  */
 import { randomBytes, randomInt } from "node:crypto";
-import {
-  createServer,
-  type IncomingMessage,
-  type ServerResponse,
-} from "node:http";
-import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AddressInfo } from "node:net";
 import { decrypt, encrypt, getSignature } from "@wecom/crypto";
-import { eq } from "drizzle-orm";
 import type { Store } from "../../db/index.js";
-import { boot, DEMO_PEOPLE_FILE, type Bot } from "../../src/boot.js";
+import { boot, type Bot } from "../../src/boot.js";
 import { loadConfig } from "../../src/config.js";
 import { silentLogger, type Logger } from "../../src/logger.js";
 import { ManualClock, parseInstant } from "../../src/time.js";
-import { loadDemoPeople, loadUnits } from "../../src/units/seed.js";
 import { sourceCase } from "../helpers/bot.js";
+import { demoPeopleOn, listenEarly } from "../helpers/platform.js";
 import { createWebApp } from "../../src/web/app.js";
 import {
   parseXml,
@@ -126,18 +118,8 @@ export async function startWecomWorld(
   });
   const fakeBase = await fake.start();
 
-  let handler: (req: IncomingMessage, res: ServerResponse) => void = (
-    _q,
-    res,
-  ) => {
-    res.writeHead(503);
-    res.end();
-  };
-  const server = createServer((req, res) => handler(req, res));
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  const base = `http://127.0.0.1:${port}`;
+  const server = await listenEarly();
+  const base = server.base;
 
   const config = loadConfig({
     SIMULATOR: "off",
@@ -156,15 +138,13 @@ export async function startWecomWorld(
     EXPORT_DIR: mkdtempSync(join(tmpdir(), "exports-")),
     ...options.env,
   });
-  await loadUnits(store, config.seedFile);
-  await loadDemoPeople(store, DEMO_PEOPLE_FILE);
-  await bindDemoPeople(store);
+  await demoPeopleOn(store, config.seedFile, "wecom", "wx_");
   const bot = await boot(config, {
     clock,
     log: options.log ?? silentLogger,
     store,
   });
-  handler = createWebApp(bot).callback();
+  server.serve(createWebApp(bot).callback());
 
   const push: WecomWorld["push"] = async (inner, query = {}) => {
     const timestamp = String(Math.floor(clock.now() / 1000));
@@ -304,32 +284,12 @@ export async function startWecomWorld(
       return person.id;
     },
     async close() {
-      server.closeAllConnections();
       server.close();
       await fake.stop();
       // The store is the engine's to close; only let pending work end.
       await bot.wecom!.inbox.kick().catch(() => undefined);
     },
   };
-}
-
-/** Every demo person gets a WeCom userid as well: "wx_<key>". */
-async function bindDemoPeople(store: Store): Promise<void> {
-  const { personBindings } = store.t;
-  const sims = await store.db
-    .select()
-    .from(personBindings)
-    .where(eq(personBindings.channel, "sim"));
-  await store.tx(async (q) => {
-    for (const b of sims) {
-      const key = b.externalId.replace(/^demo-/, "");
-      await store.insertIfAbsent(q, personBindings, {
-        personId: b.personId,
-        channel: "wecom",
-        externalId: wx(key),
-      });
-    }
-  });
 }
 
 /** Checks a passive reply as WeCom does, and opens it. */
