@@ -149,12 +149,15 @@ export class RosterError extends AppError {
   }
 }
 
+/** The template's made-up people, by phone: never loaded as real ones. */
+export const TEMPLATE_PHONES = ["13800000091", "13800000092"];
+
 /** An example roster with made-up people, for `npm run people -- template`. */
 export function rosterTemplate(): string {
   return [
     COLUMNS.join(","),
-    "张晓明,city.hrss,劳动保障监察支队科员,13800000091,联络员、经办人,zhangxiaoming,",
-    "李文静,chuanshan.housing,副局长,13800000092,分管领导,liwenjing,manager0092",
+    `张晓明,city.hrss,劳动保障监察支队科员,${TEMPLATE_PHONES[0]},联络员、经办人,zhangxiaoming,`,
+    `李文静,chuanshan.housing,副局长,${TEMPLATE_PHONES[1]},分管领导,liwenjing,manager0092`,
     "",
   ].join("\r\n");
 }

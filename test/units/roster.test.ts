@@ -922,6 +922,30 @@ describe("npm run people", () => {
     expect((await people("load")).code).toBe(2);
   });
 
+  it("refuses the template's made-up people", async () => {
+    const template = join(dir, "template.csv");
+    writeFileSync(template, (await people("template")).stdout);
+    const run = await people("load", template);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("模板里的示例人员");
+  });
+
+  it("stops many people at once only with --yes", async () => {
+    // After the first test: the 7 of the example are in the database.
+    const few = join(dir, "few.csv");
+    writeFileSync(few, csv(line({ phone: "13800000131" })));
+    const refused = await people("load", few);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("会停用 7 人");
+    expect(refused.stderr).toContain("--yes");
+    expect(await count()).toBe(7);
+
+    const done = await people("load", few, "--yes");
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain("停用 7 人");
+    expect(done.stdout).toContain("已写入数据库");
+  });
+
   it("prints a template the loader reads", async () => {
     const run = await people("template");
 
