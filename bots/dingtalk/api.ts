@@ -1,8 +1,9 @@
 /**
  * A small DingTalk OpenAPI client. The access token is shared by all
- * callers (src/channels/token.ts) and never reaches the log. Calls are paced per API under the app's QPS limit, and metered
- * calls are counted per month against the organisation's quota, which an
- * administrator can see.
+ * callers (src/channels/token.ts) and never reaches the log. Calls are
+ * paced per API under the app's QPS limit, and metered calls are counted
+ * per month against the organisation's quota, which an administrator
+ * can see.
  */
 import { readFile } from "node:fs/promises";
 import { and, eq, sql } from "drizzle-orm";

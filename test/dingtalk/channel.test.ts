@@ -117,4 +117,18 @@ describe.each(engines())("the DingTalk channel on $name", (engine) => {
     expect(Math.max(...sizes)).toBeLessThanOrEqual(20);
     expect(sizes).toHaveLength(2);
   });
+
+  it("shows an administrator the connection, the month's calls and the template", async () => {
+    await queue(["zhangw"], { type: "text", text: "通知" });
+    await world.bot.deliverNow();
+    const rt = world.bot.dingtalk!;
+    rt.template = { ok: false, reason: "钉钉：卡片模板不存在" };
+    const cookie = await world.signIn("admin", "/admin");
+    const res = await fetch(`${world.base}/admin`, { headers: { cookie } });
+    const page = await res.text();
+    expect(res.status).toBe(200);
+    expect(page).toContain("Stream 连接：已连接");
+    expect(page).toMatch(/接口调用：1 \/ 5000 次/);
+    expect(page).toContain("不可用：钉钉：卡片模板不存在");
+  });
 });

@@ -51,13 +51,32 @@ function platformBody(p: Platforms) {
     return "";
   }
   const share = Math.round((d.usage.calls / d.usage.quota) * 100);
+  const state = STREAM_STATES[d.stream.state] ?? d.stream.state;
+  const why = d.stream.lastError ? html`（${d.stream.lastError}）` : "";
+  const nearlyUsed =
+    share >= 80
+      ? html` <strong class="late">即将用完，请减少发送或升级钉钉版本</strong>`
+      : "";
   return html`<h2>钉钉</h2>
 <ul class="history">
-<li>Stream 连接：${STREAM_STATES[d.stream.state] ?? d.stream.state}${d.stream.lastError ? html`（${d.stream.lastError}）` : ""}</li>
-<li>本月（${d.usage.month}）接口调用：${d.usage.calls} / ${d.usage.quota} 次（${share}%）${share >= 80 ? html` <strong class="late">即将用完，请减少发送或升级钉钉版本</strong>` : ""}</li>
-<li>卡片模板：${d.template === undefined ? "尚未检查" : d.template.ok === true ? "可用" : d.template.ok === undefined ? html`暂时无法检查（${d.template.reason ?? ""}），稍后自动重试` : html`<strong class="late">不可用：${d.template.reason ?? ""}</strong>`}</li>
+<li>Stream 连接：${state}${why}</li>
+<li>本月（${d.usage.month}）接口调用：${d.usage.calls} / ${d.usage.quota} 次（${share}%）${nearlyUsed}</li>
+<li>卡片模板：${templateText(d.template)}</li>
 </ul>
 `;
+}
+
+function templateText(check: { ok?: boolean; reason?: string } | undefined) {
+  if (check === undefined) {
+    return "尚未检查";
+  }
+  if (check.ok === true) {
+    return "可用";
+  }
+  const reason = check.reason ?? "";
+  return check.ok === undefined
+    ? html`暂时无法检查（${reason}），稍后自动重试`
+    : html`<strong class="late">不可用：${reason}</strong>`;
 }
 
 export function adminRoutes(): Router<WebState> {

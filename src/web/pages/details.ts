@@ -185,7 +185,8 @@ function receipts(details: Details): SafeHtml {
   }
   const number = encodeURIComponent(details.view.referral.number);
   return html`<h2>签收回执</h2>
-<p><a class="button" href="/exports/file?table=receipt&amp;number=${number}">下载签收回执（Excel，附件2）</a></p>
+<p><a class="button" href="/exports/file?table=receipt&amp;number=${number}"
+>下载签收回执（Excel，附件2）</a></p>
 ${list.map((x) => html`<section><dl class="facts">
 <dt>签收单位</dt><dd>${details.unitName(x.unitId)}</dd>
 <dt>案卷</dt><dd>${x.volumes} 册 ${x.pages} 页</dd>

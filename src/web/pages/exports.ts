@@ -32,10 +32,11 @@ export function exportRoutes(): Router<WebState> {
       person,
       body: html`<form method="get" action="/exports/file" class="form">
 <label>表格
-<select name="table">${FEEDBACK_TABLES.map(
-        (t) =>
-          html`<option value="${t}">${TABLES[t].label}（附件${TABLES[t].attachments.join("、")}）</option>`,
-      )}</select></label>
+<select name="table">${FEEDBACK_TABLES.map((t) => {
+        const { label, attachments } = TABLES[t];
+        const name = `${label}（附件${attachments.join("、")}）`;
+        return html`<option value="${t}">${name}</option>`;
+      })}</select></label>
 <label>期间
 <input name="period" required placeholder="如 2026-10、2026-Q4 或 2026"></label>
 ${hrss
