@@ -11,25 +11,13 @@
  * the card's new state (DingTalk waits 2 s at most). SQLite runs on a
  * file; MySQL/MariaDB too when MYSQL_URL is set.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { openStore, type Store } from "../db/index.js";
-import {
-  admin,
-  dropDatabase,
-  freshName,
-  withDatabase,
-} from "../test/helpers/db.js";
+import type { Store } from "../db/index.js";
+import { onEachEngine, percentile } from "./engines.js";
 import { dt, startDingTalkWorld } from "../test/dingtalk/harness.js";
 
 const MESSAGES = Number(process.argv[2] ?? 500);
 const CLICKS = Number(process.argv[3] ?? 25);
 const SENDERS = ["zhaol", "zhouq", "lihm", "sunl", "huangz", "wum"];
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-}
 
 function report(label: string, times: number[], late: number, ms: number) {
   times.sort((a, b) => a - b);
@@ -115,33 +103,7 @@ async function run(name: string, store: Store) {
 
 async function main() {
   console.log(`DingTalk Stream: ${MESSAGES} messages, ${CLICKS} clicks`);
-  const dir = mkdtempSync(join(tmpdir(), "bench-dingtalk-"));
-  try {
-    console.log("sqlite (file):");
-    const store = await openStore(`sqlite:${join(dir, "bench.db")}`);
-    await run("sqlite", store);
-    await store.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const url = process.env.MYSQL_URL;
-  if (url) {
-    const database = freshName("bench");
-    try {
-      console.log("mysql:");
-      await admin(url, (c) =>
-        c.query(
-          `CREATE DATABASE \`${database}\` ` +
-            "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
-        ),
-      );
-      const store = await openStore(withDatabase(url, database));
-      await run("mysql", store);
-      await store.close();
-    } finally {
-      await dropDatabase(url, database);
-    }
-  }
+  await onEachEngine(run);
 }
 
 await main();

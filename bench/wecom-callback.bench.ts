@@ -12,27 +12,15 @@
  * every push is done and every resulting message delivered. SQLite runs
  * on a file; MySQL/MariaDB too when MYSQL_URL is set.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { openStore, type Store } from "../db/index.js";
+import type { Store } from "../db/index.js";
+import { onEachEngine, percentile } from "./engines.js";
 import { unitId, sourceCase } from "../test/helpers/bot.js";
-import {
-  admin,
-  dropDatabase,
-  freshName,
-  withDatabase,
-} from "../test/helpers/db.js";
 import { startWecomWorld, wx, type WecomWorld } from "../test/wecom/harness.js";
 
 const PUSHES = Number(process.argv[2] ?? 1000);
 const CONCURRENCY = Number(process.argv[3] ?? 20);
 /** Who types commands: not the housing liaisons, whose notices come next. */
 const USERS = ["zhaol", "zhouq", "lihm", "sunl", "huangz", "wum"];
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-}
 
 async function pushAll(world: WecomWorld, bodies: string[]) {
   const times: number[] = [];
@@ -136,33 +124,7 @@ async function main() {
   console.log(
     `WeCom callbacks: ${PUSHES} pushes, ${CONCURRENCY} concurrent senders`,
   );
-  const dir = mkdtempSync(join(tmpdir(), "bench-wecom-"));
-  try {
-    console.log("sqlite (file):");
-    const store = await openStore(`sqlite:${join(dir, "bench.db")}`);
-    await run("sqlite", store);
-    await store.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const url = process.env.MYSQL_URL;
-  if (url) {
-    const database = freshName("bench");
-    try {
-      console.log("mysql:");
-      await admin(url, (c) =>
-        c.query(
-          `CREATE DATABASE \`${database}\` ` +
-            "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
-        ),
-      );
-      const store = await openStore(withDatabase(url, database));
-      await run("mysql", store);
-      await store.close();
-    } finally {
-      await dropDatabase(url, database);
-    }
-  }
+  await onEachEngine(run);
 }
 
 await main();

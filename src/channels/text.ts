@@ -1,8 +1,8 @@
 /**
  * Text as chat platforms accept it: no half surrogate pairs or control
- * characters (sent as \uXXXX escapes, which WeCom refuses), clipped by
- * characters, and split by UTF-8 bytes at line ends when a platform caps
- * a message's size.
+ * characters (they travel as "\uD83D"-style escapes, which WeCom
+ * refuses), clipped by characters, and split by UTF-8 bytes at line ends
+ * when a platform caps a message's size.
  */
 
 /** More parts than this and the message is cut short with a pointer. */
@@ -11,7 +11,7 @@ const MAX_PARTS = 4;
 export const byteLength = (s: string) => Buffer.byteLength(s, "utf8");
 
 /**
- * Text WeCom accepts: half a surrogate pair would travel as a \uXXXX
+ * Text WeCom accepts: half a surrogate pair would travel as a \uD83D-style
  * escape, which it refuses (errcode 40033), and so would control
  * characters other than line breaks and tabs.
  */

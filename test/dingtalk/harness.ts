@@ -16,8 +16,11 @@ import { silentLogger, type Logger } from "../../src/logger.js";
 import { ManualClock, parseInstant } from "../../src/time.js";
 import { createWebApp } from "../../src/web/app.js";
 import { FakeDingTalk } from "../fakes/dingtalk-server.js";
-import { sourceCase } from "../helpers/bot.js";
-import { demoPeopleOn, listenEarly } from "../helpers/platform.js";
+import {
+  demoPeopleOn,
+  listenEarly,
+  referToHousing,
+} from "../helpers/platform.js";
 
 export const CLIENT_ID = "dingfakeclient";
 export const CLIENT_SECRET = "fake-dingtalk-secret";
@@ -183,23 +186,8 @@ export async function startDingTalkWorld(
       return (res.headers.get("set-cookie") ?? "").split(";")[0];
     },
     personId,
-    async refer(caseName = "滨江花园项目欠薪案") {
-      const person = await bot.ctx.directory.personByBinding(
-        "dingtalk",
-        dt("wangjg"),
-      );
-      const housing = await bot.ctx.directory.unitByCode("city.housing");
-      const outcome = await bot.referrals.create(
-        { person: person!, channel: "web" },
-        sourceCase(housing!.id, {
-          caseName,
-          referralDate: "2026-10-09",
-          foundDate: "2026-10-08",
-        }),
-      );
-      await bot.deliverNow();
-      return outcome.referralId;
-    },
+    refer: (caseName) =>
+      referToHousing(bot, "dingtalk", dt("wangjg"), caseName),
     async connected() {
       const deadline = Date.now() + 5_000;
       while (rt.stream.health().state !== "connected") {

@@ -146,7 +146,7 @@ describe.each(engines())("DingTalk on $name", (engine) => {
     const sent = world.fake.robotMessage({
       text: "待办",
       senderStaffId: dt("zhaol"),
-      msgId: "msgTODO0001",
+      msgId: "msgTodo0001",
     });
     await world.connected();
     await sent;

@@ -183,7 +183,7 @@ describe.each(engines())("feedback tables on $name", (engine) => {
     expect(isoOf(sheet.getCell("G9").value)).toBe("2026-10-20");
   });
 
-  it("sets up A4 landscape printing with the header bands on every page, and freezes them", async () => {
+  it("prints A4 landscape, header bands on every page, frozen", async () => {
     const { book } = await exported(bot, month.wang, {
       table: "反馈表",
       period: "2026-Q4",

@@ -12,8 +12,9 @@ import {
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import type { Store } from "../../db/index.js";
-import { DEMO_PEOPLE_FILE } from "../../src/boot.js";
+import { DEMO_PEOPLE_FILE, type Bot } from "../../src/boot.js";
 import { loadDemoPeople, loadUnits } from "../../src/units/seed.js";
+import { sourceCase } from "./bot.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -71,4 +72,28 @@ export async function demoPeopleOn(
       });
     }
   });
+}
+
+/**
+ * 王建国 (bound on the platform as `externalId`) refers a case to the
+ * city housing bureau on 2026-10-09; the notices go out.
+ */
+export async function referToHousing(
+  bot: Bot,
+  channel: string,
+  externalId: string,
+  caseName = "滨江花园项目欠薪案",
+): Promise<number> {
+  const person = await bot.ctx.directory.personByBinding(channel, externalId);
+  const housing = await bot.ctx.directory.unitByCode("city.housing");
+  const outcome = await bot.referrals.create(
+    { person: person!, channel: "web" },
+    sourceCase(housing!.id, {
+      caseName,
+      referralDate: "2026-10-09",
+      foundDate: "2026-10-08",
+    }),
+  );
+  await bot.deliverNow();
+  return outcome.referralId;
 }

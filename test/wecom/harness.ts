@@ -15,8 +15,11 @@ import { boot, type Bot } from "../../src/boot.js";
 import { loadConfig } from "../../src/config.js";
 import { silentLogger, type Logger } from "../../src/logger.js";
 import { ManualClock, parseInstant } from "../../src/time.js";
-import { sourceCase } from "../helpers/bot.js";
-import { demoPeopleOn, listenEarly } from "../helpers/platform.js";
+import {
+  demoPeopleOn,
+  listenEarly,
+  referToHousing,
+} from "../helpers/platform.js";
 import { createWebApp } from "../../src/web/app.js";
 import {
   parseXml,
@@ -259,23 +262,7 @@ export async function startWecomWorld(
         location: step2.headers.get("location") ?? `status ${step2.status}`,
       };
     },
-    async refer(caseName = "滨江花园项目欠薪案") {
-      const person = await bot.ctx.directory.personByBinding(
-        "wecom",
-        wx("wangjg"),
-      );
-      const housing = await bot.ctx.directory.unitByCode("city.housing");
-      const outcome = await bot.referrals.create(
-        { person: person!, channel: "web" },
-        sourceCase(housing!.id, {
-          caseName,
-          referralDate: "2026-10-09",
-          foundDate: "2026-10-08",
-        }),
-      );
-      await bot.deliverNow();
-      return outcome.referralId;
-    },
+    refer: (caseName) => referToHousing(bot, "wecom", wx("wangjg"), caseName),
     async personId(key) {
       const person = await bot.ctx.directory.personByBinding("wecom", wx(key));
       if (!person) {
