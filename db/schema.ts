@@ -576,3 +576,127 @@ export const exportFiles = sqliteTable(
   },
   (t) => [uniqueIndex("export_files_token_uq").on(t.token)],
 );
+
+/**
+ * A reception campaign (集中接访, spec 3.5): HRSS names the period, the
+ * daily duty hours and the sites; units send duty officers to their site.
+ * Its reminders ignore the working-day calendar: a campaign runs on
+ * holidays. Times of day are "HH:MM" in Asia/Shanghai.
+ */
+export const campaigns = sqliteTable(
+  "campaigns",
+  {
+    id: id(),
+    name: short("name", 100).notNull(),
+    /** The HRSS that runs it and gets the daily summary. */
+    organizerUnitId: integer("organizer_unit_id").notNull(),
+    startDate: date("start_date").notNull(),
+    endDate: date("end_date").notNull(),
+    dutyStart: short("duty_start", 5).notNull(),
+    dutyEnd: short("duty_end", 5).notNull(),
+    /** Units that have not named officers by then are reminded. */
+    nominateBy: instant("nominate_by").notNull(),
+    /** Minutes after the duty start: the officer is reminded… */
+    remindAfterMin: integer("remind_after_min").notNull(),
+    /** …and then the unit's liaison and leader are told. */
+    escalateAfterMin: integer("escalate_after_min").notNull(),
+    /** The daily dispatch report is due by this time of day. */
+    reportDue: short("report_due", 5).notNull(),
+    /** The consolidated daily summary goes out at this time of day. */
+    summaryAt: short("summary_at", 5).notNull(),
+    /** "active" or "cancelled". */
+    status: short("status", 16).notNull(),
+    createdBy: integer("created_by").notNull(),
+    createdAt: instant("created_at").notNull(),
+    updatedAt: instant("updated_at").notNull(),
+    version: integer("version").notNull().default(1),
+  },
+  (t) => [index("campaigns_dates_idx").on(t.status, t.endDate)],
+);
+
+/** A reception site: the labour bureau (HRSS) of the city, a county or park. */
+export const campaignSites = sqliteTable(
+  "campaign_sites",
+  {
+    id: id(),
+    campaignId: integer("campaign_id").notNull(),
+    /** The HRSS that hosts it, files its daily report and sees its roll. */
+    hostUnitId: integer("host_unit_id").notNull(),
+    address: short("address", 200).notNull(),
+  },
+  (t) => [uniqueIndex("campaign_sites_uq").on(t.campaignId, t.hostUnitId)],
+);
+
+/** Which unit sends its officers to which site. */
+export const campaignUnits = sqliteTable(
+  "campaign_units",
+  {
+    campaignId: integer("campaign_id").notNull(),
+    unitId: integer("unit_id").notNull(),
+    siteId: integer("site_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.unitId] })],
+);
+
+/**
+ * One duty officer on one campaign day: named by the unit, then checked in
+ * and out by message (or recorded by the site's HRSS on their behalf).
+ */
+export const dutyShifts = sqliteTable(
+  "duty_shifts",
+  {
+    id: id(),
+    campaignId: integer("campaign_id").notNull(),
+    siteId: integer("site_id").notNull(),
+    unitId: integer("unit_id").notNull(),
+    personId: integer("person_id").notNull(),
+    date: date("date").notNull(),
+    nominatedBy: integer("nominated_by").notNull(),
+    nominatedAt: instant("nominated_at").notNull(),
+    /** NULL until the officer checks in. */
+    checkedInAt: instant("checked_in_at"),
+    checkInChannel: short("check_in_channel", 16),
+    /** Where the platform said the officer was, as JSON; NULL if unknown. */
+    checkInLocation: short("check_in_location", 500),
+    checkedOutAt: instant("checked_out_at"),
+    checkOutChannel: short("check_out_channel", 16),
+    checkOutLocation: short("check_out_location", 500),
+    /** Set when the site's HRSS recorded the attendance for the officer. */
+    recordedBy: integer("recorded_by"),
+    remarks: short("remarks", 200),
+  },
+  (t) => [
+    uniqueIndex("duty_shifts_uq").on(t.campaignId, t.personId, t.date),
+    index("duty_shifts_day_idx").on(t.campaignId, t.date),
+    index("duty_shifts_person_idx").on(t.personId, t.date),
+  ],
+);
+
+/** A site's daily dispatch report (日调度) for one campaign day. */
+export const dispatchReports = sqliteTable(
+  "dispatch_reports",
+  {
+    id: id(),
+    campaignId: integer("campaign_id").notNull(),
+    siteId: integer("site_id").notNull(),
+    date: date("date").notNull(),
+    /** Batches of visitors received (接待来访批次). */
+    visits: integer("visits").notNull(),
+    /** People received (接待人数). */
+    visitors: integer("visitors").notNull(),
+    /** Wage cases handled (处理欠薪案件). */
+    cases: integer("cases").notNull(),
+    /** Wages recovered for workers (追回工资), integer fen. */
+    amountFen: integer("amount_fen").notNull(),
+    /** Incidents (突发事件) that day. */
+    incidents: integer("incidents").notNull(),
+    remarks: short("remarks", 1000).notNull(),
+    submittedBy: integer("submitted_by").notNull(),
+    submittedAt: instant("submitted_at").notNull(),
+    updatedAt: instant("updated_at").notNull(),
+    version: integer("version").notNull().default(1),
+  },
+  (t) => [
+    uniqueIndex("dispatch_reports_uq").on(t.campaignId, t.siteId, t.date),
+  ],
+);

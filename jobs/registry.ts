@@ -6,6 +6,7 @@
  */
 import type { Bot } from "../src/boot.js";
 import { dateOf } from "../src/time.js";
+import * as campaignTick from "./campaign-tick.js";
 import * as deliver from "./deliver.js";
 import type { Job, JobRun } from "./job.js";
 import { acquireRun, failRun, finishRun } from "./lock.js";
@@ -14,12 +15,17 @@ import * as overdueDigest from "./overdue-digest.js";
 import * as weeklySummary from "./weekly-summary.js";
 
 export type JobName =
-  "morning-reminder" | "overdue-digest" | "weekly-summary" | "deliver";
+  | "morning-reminder"
+  | "overdue-digest"
+  | "weekly-summary"
+  | "campaign-tick"
+  | "deliver";
 
 export const JOBS: Readonly<Record<JobName, Job>> = {
   "morning-reminder": morningReminder,
   "overdue-digest": overdueDigest,
   "weekly-summary": weeklySummary,
+  "campaign-tick": campaignTick,
   deliver,
 };
 

@@ -18,6 +18,8 @@ import {
 import type { StreamOptions } from "../bots/dingtalk/stream.js";
 import { bindGroups } from "./units/groups.js";
 import { ActionHandler } from "./actions.js";
+import { Attendance } from "./campaigns/attendance.js";
+import { CampaignService } from "./campaigns/service.js";
 import { CommandHandler } from "./commands.js";
 import type { Config } from "./config.js";
 import { createContext, type AppContext } from "./context.js";
@@ -31,6 +33,10 @@ export const DEMO_PEOPLE_FILE = "db/seed/demo-people.json";
 export interface Bot {
   ctx: AppContext;
   referrals: ReferralService;
+  /** Reception campaigns: create, name officers, daily dispatch. */
+  campaigns: CampaignService;
+  /** Duty officers' check-in and check-out, and the day's roll. */
+  attendance: Attendance;
   actions: ActionHandler;
   /** Text commands (帮助, 待办, 签收 …) from any platform. */
   commands: CommandHandler;
@@ -98,7 +104,9 @@ export async function boot(
   await warnAboutCalendar(ctx);
   const referrals = new ReferralService(ctx);
   const actions = new ActionHandler(ctx, referrals);
-  const commands = new CommandHandler(ctx, referrals);
+  const campaigns = new CampaignService(ctx);
+  const attendance = new Attendance(ctx);
+  const commands = new CommandHandler(ctx, referrals, attendance);
 
   // Delivery passes run one after another. A caller waits for a pass that
   // starts after its call, so what it just queued is part of it.
@@ -112,6 +120,8 @@ export async function boot(
   const bot: Bot = {
     ctx,
     referrals,
+    campaigns,
+    attendance,
     actions,
     commands,
     deliverNow,

@@ -1,8 +1,10 @@
 /**
  * Text commands a person sends the bot in any chat platform: 帮助, 待办,
- * 签收 + 文号. Anything else gets a pointer to 帮助.
+ * 签收 + 文号, 导出, and for reception campaigns 签到, 签退, 今日到岗.
+ * Anything else gets a pointer to 帮助.
  */
 import type { ChannelName } from "./audit.js";
+import type { Attendance, Location } from "./campaigns/attendance.js";
 import type { AppContext } from "./context.js";
 import { AppError, unknownPerson } from "./errors.js";
 import type { ReferralService } from "./referrals/service.js";
@@ -20,11 +22,21 @@ export interface TextCommand {
   text: string;
 }
 
+/** A location a person shared (WeCom sends them; it counts as 签到). */
+export interface LocationCommand {
+  channel: TextCommand["channel"];
+  externalUserId: string;
+  eventKey: string;
+  location: Location;
+}
+
 const HELP = [
   "可用指令：",
   "帮助 —— 显示本说明",
   "待办 —— 列出本单位待签收、待反馈、待审核的移送案件",
   "签收 文号 —— 签收移送案件，如：签收 遂人社移〔2026〕12号",
+  "签到 / 签退 —— 集中接访值班人员到岗、离岗时发送（企业微信中也可发送位置签到）",
+  "今日到岗 —— 查看今天集中接访的到岗情况（接访点、组织单位、派员单位）",
   "导出 表格 期间 —— 导出官方表格，如：导出 反馈表 2026-10；导出 回执 遂人社移〔2026〕12号（文件只发给您本人）",
   "移送通知卡片上的按钮和链接可办理其他事项。",
 ].join("\n");
@@ -33,6 +45,7 @@ export class CommandHandler {
   constructor(
     private readonly ctx: AppContext,
     private readonly referrals: ReferralService,
+    private readonly attendance: Attendance,
   ) {}
 
   /** Returns the reply text. Errors a user caused come back as replies too. */
@@ -57,6 +70,16 @@ export class CommandHandler {
       if (text === "待办") {
         return this.todo(person);
       }
+      const acting = { person, channel: command.channel };
+      if (/^签到[。.!！]?$/.test(text)) {
+        return (await this.attendance.checkIn(acting, command.eventKey)).message;
+      }
+      if (/^签退[。.!！]?$/.test(text)) {
+        return (await this.attendance.checkOut(acting, command.eventKey)).message;
+      }
+      if (/^(今日|今天)?到岗(情况)?$/.test(text)) {
+        return await this.attendance.roll(person);
+      }
       if (/^导出(\s|$)/.test(text)) {
         return await this.exportTable(person, command, text);
       }
@@ -66,7 +89,6 @@ export class CommandHandler {
       const sign = /^签收\s*(.+)$/.exec(text);
       if (sign) {
         const id = await referralIdByNumber(this.ctx, sign[1]);
-        const acting = { person, channel: command.channel };
         return (
           await this.referrals.sign(acting, id, undefined, command.eventKey)
         ).message;
@@ -74,6 +96,28 @@ export class CommandHandler {
       return text
         ? `没有听懂“${[...text].slice(0, 20).join("")}”。发送“帮助”查看可用指令。`
         : "没有收到文字内容。发送“帮助”查看可用指令。";
+    } catch (error) {
+      if (error instanceof AppError) {
+        return error.userMessage;
+      }
+      throw error;
+    }
+  }
+
+  /** A shared location checks a duty officer in, or is kept with it. */
+  async handleLocation(command: LocationCommand): Promise<string> {
+    const person = await this.ctx.directory.personByBinding(
+      command.channel,
+      command.externalUserId,
+    );
+    if (!person) {
+      return unknownPerson().userMessage;
+    }
+    try {
+      const acting = { person, channel: command.channel };
+      return (
+        await this.attendance.shareLocation(acting, command.eventKey, command.location)
+      ).message;
     } catch (error) {
       if (error instanceof AppError) {
         return error.userMessage;

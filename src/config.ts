@@ -39,6 +39,7 @@ const envSchema = z.object({
   SCHEDULE_MORNING_REMINDER: z.string().default("0 9 * * *"),
   SCHEDULE_OVERDUE_DIGEST: z.string().default("30 9 * * *"),
   SCHEDULE_WEEKLY_SUMMARY: z.string().default("0 9 * * *"),
+  SCHEDULE_CAMPAIGN_TICK: z.string().default("*/5 * * * *"),
   WEEKLY_SUMMARY_WEEKDAY: z.coerce.number().int().min(1).max(7).default(1),
   WECOM_CORP_ID: z
     .string()
@@ -170,6 +171,8 @@ export type Config = Readonly<{
     morningReminder: string;
     overdueDigest: string;
     weeklySummary: string;
+    /** Reception campaigns' reminders: often, every day. */
+    campaignTick: string;
   };
   weeklySummaryWeekday: number;
   wecom?: WecomConfig;
@@ -261,6 +264,7 @@ export function loadConfig(env?: NodeJS.ProcessEnv): Config {
       morningReminder: e.SCHEDULE_MORNING_REMINDER,
       overdueDigest: e.SCHEDULE_OVERDUE_DIGEST,
       weeklySummary: e.SCHEDULE_WEEKLY_SUMMARY,
+      campaignTick: e.SCHEDULE_CAMPAIGN_TICK,
     },
     weeklySummaryWeekday: e.WEEKLY_SUMMARY_WEEKDAY,
     wecom,

@@ -49,6 +49,23 @@ export class Links {
   exports(): string {
     return `${this.base}/exports`;
   }
+
+  campaign(id: number): string {
+    return `${this.base}/campaigns/${id}`;
+  }
+
+  /** Where a sending unit names its duty officers. */
+  campaignOfficers(id: number): string {
+    return `${this.base}/campaigns/${id}/officers`;
+  }
+
+  campaignDispatch(id: number, siteId: number, date: string): string {
+    return `${this.base}/campaigns/${id}/sites/${siteId}/dispatch/${date}`;
+  }
+
+  campaignRoll(id: number, siteId: number, date: string): string {
+    return `${this.base}/campaigns/${id}/sites/${siteId}/roll/${date}`;
+  }
 }
 
 export interface AppContext {

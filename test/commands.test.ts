@@ -20,7 +20,7 @@ describe.each(engines())("text commands on $name", (engine) => {
 
   beforeEach(async () => {
     bot = await openBot(engine, clockAt("2026-10-09T10:00"));
-    commands = new CommandHandler(bot.ctx, bot.referrals);
+    commands = new CommandHandler(bot.ctx, bot.referrals, bot.attendance);
     const wang = await demo(bot, "王建国");
     await bot.referrals.create(wang, {
       kind: "source",

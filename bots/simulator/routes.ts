@@ -41,6 +41,7 @@ export const JOB_LABELS: Record<JobName, string> = {
   "morning-reminder": "晨间提醒",
   "overdue-digest": "逾期汇总",
   "weekly-summary": "每周汇总",
+  "campaign-tick": "集中接访提醒",
   deliver: "投递",
 };
 
@@ -280,6 +281,10 @@ function jobOutcome(name: JobName, counts: Record<string, number>): string {
       return n("queued")
         ? "本周汇总已排队发送到工作群。"
         : "本周汇总此前已发送。";
+    case "campaign-tick":
+      return n("campaigns")
+        ? `集中接访 ${n("campaigns")} 期，排队提醒 ${n("queued")} 条。`
+        : "没有需要提醒的集中接访活动。";
     case "deliver":
       return `投递 ${n("sent")} 条，失败 ${n("failed")} 条。`;
   }

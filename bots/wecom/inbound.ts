@@ -163,12 +163,18 @@ export class WecomInbox implements InboundHandler<WecomInbound> {
       push.externalUserId,
     );
     if (push.kind === "location") {
-      return this.reply(
-        person,
-        push.externalUserId,
-        push.eventKey,
-        "已收到您发送的位置。目前没有需要发送位置的事项。发送“帮助”查看可用指令。",
-      );
+      // A duty officer's location checks them in, or is kept with it.
+      const reply = await this.bot.commands.handleLocation({
+        channel: "wecom",
+        externalUserId: push.externalUserId,
+        eventKey: push.eventKey,
+        location: {
+          latitude: push.latitude,
+          longitude: push.longitude,
+          ...(push.label ? { label: push.label } : {}),
+        },
+      });
+      return this.reply(person, push.externalUserId, push.eventKey, reply);
     }
     if (UNREAD_TYPES.has(push.type)) {
       return this.reply(
