@@ -9,6 +9,7 @@ import ExcelJS from "exceljs";
 import {
   FEN_PER_WAN,
   PROJECT_COLUMNS,
+  projectLabels,
   type ProjectField,
   type ProjectRow,
 } from "../projects/input.js";
@@ -94,6 +95,10 @@ const columnOf = (field: ProjectField) =>
 const LAST = PROJECT_COLUMNS.length + 1;
 const TABLE_WIDTH = Object.values(WIDTHS).reduce((n, w) => n + w, INDEX_WIDTH);
 
+/**
+ * Adds the sheet to `book`, a workbook in memory or one streaming to a
+ * file (whose rows it commits as it goes), and returns it.
+ */
 export function writeProjectSheet(
   book: ExcelJS.Workbook | ExcelJS.stream.xlsx.WorkbookWriter,
   data: ProjectSheetData,
@@ -172,8 +177,8 @@ function writeHeadings(sheet: ExcelJS.Worksheet) {
 
   const standing: [number, string][] = [
     [1, INDEX_HEADING],
-    [columnOf("jurisdiction"), PROJECT_COLUMNS[0].heading],
-    [LAST, PROJECT_COLUMNS[PROJECT_COLUMNS.length - 1].heading],
+    [columnOf("jurisdiction"), projectLabels.jurisdiction],
+    [LAST, projectLabels.remarks],
   ];
   for (const [column, heading] of standing) {
     rows[0].getCell(column).value = heading;

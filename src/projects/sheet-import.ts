@@ -17,9 +17,12 @@ import {
   type ProjectField,
   type ProjectRow,
 } from "./input.js";
-import { compactKey, parseLooseDate } from "./normalize.js";
+import { compactKey } from "./normalize.js";
 import { checkPackage, sheetError } from "./package.js";
 import { findHeader, type Header } from "./sheet-header.js";
+import { labelsIn, type SheetMeta } from "./sheet-meta.js";
+
+export type { SheetMeta } from "./sheet-meta.js";
 
 export const MAX_PROJECT_ROWS = 2000;
 /** The 备注 line and the signing lines take a few rows at most. */
@@ -39,16 +42,6 @@ export interface SheetIssue {
   /** The column's heading as the notice writes it; null: the whole row. */
   column: string | null;
   message: string;
-}
-
-/** What the lines around the table say, when filled in. */
-export interface SheetMeta {
-  sheetName: string;
-  unitName?: string;
-  leader?: string;
-  filledBy?: string;
-  phone?: string;
-  filledOn?: IsoDate;
 }
 
 export interface SheetPreview {
@@ -80,27 +73,23 @@ export async function readProjectSheet(
     ...labelsIn(sheet, 1, header.top - 1),
   };
 
-  const errors = columnIssues(header);
-  if (errors.length > 0) {
-    return { ok: false, rows: [], errors, meta };
+  const columns = columnIssues(header);
+  if (columns.length > 0) {
+    return { ok: false, rows: [], errors: columns, meta };
   }
-  const {
-    rows,
-    errors: rowIssues,
-    footer,
-  } = readBody(sheet, header, {
+  const { rows, errors, footer } = readBody(sheet, header, {
     today: opts.today,
     date1904: Boolean(book.properties?.date1904),
   });
   Object.assign(meta, labelsIn(sheet, footer, footer + FOOTER_ROWS));
-  if (rows.length === 0 && rowIssues.length === 0) {
-    rowIssues.push({
+  if (rows.length === 0 && errors.length === 0) {
+    errors.push({
       rowNumber: null,
       column: null,
       message: "表格中没有填写项目：表头下至少要有一行。",
     });
   }
-  return { ok: rowIssues.length === 0, rows, errors: rowIssues, meta };
+  return { ok: errors.length === 0, rows, errors, meta };
 }
 
 async function open(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
@@ -123,6 +112,10 @@ function pickSheet(book: ExcelJS.Workbook) {
     }
     empty = false;
     const header = findHeader(sheet);
+    // Headings, the 栏 row and the lines after the table come on top.
+    if (header && sheet.actualRowCount > MAX_PROJECT_ROWS + header.row + 20) {
+      throw sheetError("sheet_too_many_rows", { max: MAX_PROJECT_ROWS });
+    }
     if (header) {
       return { sheet, header };
     }
@@ -306,78 +299,4 @@ function hasProject(row: ExcelJS.Row, header: Header): boolean {
     const column = header.columns.get(key);
     return column !== undefined && !isBlank(row.getCell(column));
   });
-}
-
-/** The labels of the lines around the table, and the field each fills. */
-const LABELS: Record<string, keyof Omit<SheetMeta, "sheetName">> = {
-  填报单位: "unitName",
-  单位负责人: "leader",
-  填报人员: "filledBy",
-  填报人: "filledBy",
-  联系电话: "phone",
-  填表时间: "filledOn",
-  填报时间: "filledOn",
-};
-const LABEL_RE = new RegExp(
-  `(${Object.keys(LABELS)
-    .sort((a, b) => b.length - a.length)
-    .join("|")})\\s*[:：]?`,
-  "g",
-);
-
-/**
- * "填报单位：某某局", with the value in the label's cell or the next
- * ones, on the rows from `from` to `to`.
- */
-function labelsIn(
-  sheet: ExcelJS.Worksheet,
-  from: number,
-  to: number,
-): Partial<SheetMeta> {
-  const meta: Partial<SheetMeta> = {};
-  for (let r = Math.max(1, from); r <= Math.min(to, sheet.rowCount); r++) {
-    const row = sheet.findRow(r);
-    if (!row) {
-      continue;
-    }
-    const text = rowText(row);
-    const matches = [...text.matchAll(LABEL_RE)];
-    matches.forEach((match, i) => {
-      const end = matches[i + 1]?.index ?? text.length;
-      const value = valueAfter(text.slice(match.index + match[0].length, end));
-      const field = LABELS[match[1]];
-      if (field === "filledOn") {
-        meta.filledOn = parseLooseDate(value) ?? meta.filledOn;
-      } else if (value) {
-        meta[field] = value;
-      }
-    });
-  }
-  return meta;
-}
-
-/** The cells of a row, each merged block once, tab-separated. */
-function rowText(row: ExcelJS.Row): string {
-  const texts: string[] = [];
-  row.eachCell((cell) => {
-    if (cell.master === cell || cell.master.address === cell.address) {
-      texts.push(cellText(cell));
-    }
-  });
-  return texts.join("\t");
-}
-
-/** What follows a label, up to the next labelled part; blanks are none. */
-function valueAfter(text: string): string {
-  const parts = [];
-  for (const part of text.split(/\t|\s{2,}/)) {
-    if (/[:：]/.test(part)) {
-      break;
-    }
-    parts.push(part.trim());
-  }
-  return parts
-    .join(" ")
-    .replace(/[_＿]+/g, "")
-    .trim();
 }

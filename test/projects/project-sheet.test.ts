@@ -84,6 +84,9 @@ async function opened(file: Buffer): Promise<ExcelJS.Worksheet> {
   return book.worksheets[0];
 }
 
+/** The underlined blank of the 备注 line, for a name or a number. */
+const BLANK = "\u3000".repeat(6);
+
 const text = (sheet: ExcelJS.Worksheet, row: number, col: number) =>
   sheet.getCell(row, col).text;
 
@@ -133,8 +136,8 @@ describe("attachment 1 as the notice prints it", () => {
     const note = PROJECT_ROWS.firstProject + rows.length;
 
     expect(text(sheet, note, 1)).toBe(
-      "备注：各单位在项目新开工建设 5 个工作日内统计填报上月情况至市人力资源社会保障局，" +
-        "联系人：\u3000\u3000\u3000\u3000\u3000\u3000，联系方式：\u3000\u3000\u3000\u3000\u3000\u3000",
+      "备注：各单位在项目新开工建设 5 个工作日内统计填报上月情况至" +
+        `市人力资源社会保障局，联系人：${BLANK}，联系方式：${BLANK}`,
     );
     expect(sheet.getCell(note, 15).master.address).toBe(`A${note}`);
     const signed = [2, 3, 4, 5].map((i) => [

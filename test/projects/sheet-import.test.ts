@@ -152,6 +152,31 @@ describe("reading attachment 1 as a unit fills it", () => {
     expect(preview.meta).toEqual({ sheetName: "Sheet1" });
   });
 
+  it("reads the signing lines written on one row", async () => {
+    const footer = [
+      ["备注：……联系人：王五，联系电话：0825-1111111"],
+      [],
+      [
+        "单位负责人：李明",
+        null,
+        "填报人员：",
+        "赵六",
+        "联系电话：",
+        "____",
+        "填表时间：",
+        day("2026-10-09"),
+      ],
+    ];
+    const preview = await read(await unitSheet([project(1)], { footer }));
+    expect(preview.meta).toEqual({
+      sheetName: "Sheet1",
+      unitName: "遂宁市住房和城乡建设局",
+      leader: "李明",
+      filledBy: "赵六",
+      filledOn: "2026-10-09",
+    });
+  });
+
   it("takes an ArrayBuffer as well as a Buffer", async () => {
     const file = await unitSheet([project(1)]);
     const copy = file.buffer.slice(
@@ -238,7 +263,9 @@ describe("rows that are wrong", () => {
       {
         rowNumber: FIRST_ROW + 1,
         column: "项目名称",
-        message: `第 ${FIRST_ROW + 1} 行“项目名称”：与第 ${FIRST_ROW} 行是同一项目（项目名称和建设单位名称相同），同一项目只填一行。`,
+        message:
+          `第 ${FIRST_ROW + 1} 行“项目名称”：与第 ${FIRST_ROW} 行是同一项目` +
+          "（项目名称和建设单位名称相同），同一项目只填一行。",
       },
     ]);
   });
@@ -333,6 +360,28 @@ describe("sheets that are wrong", () => {
     scrambled.fill(0x41, 200, 2000);
     await expect(read(scrambled)).rejects.toMatchObject({
       code: "sheet_corrupt",
+    });
+  });
+
+  it("refuses a zip that is not a workbook", async () => {
+    const file = await unitSheet([project(1)]);
+    const renamed = Buffer.from(
+      file.toString("latin1").replaceAll("xl/workbook.xml", "xl/workbooK.xml"),
+      "latin1",
+    );
+    await expect(read(renamed)).rejects.toMatchObject({
+      code: "sheet_not_xlsx",
+    });
+  });
+
+  it("refuses a file that would unpack to more than it should", async () => {
+    const file = await unitSheet([project(1)]);
+    // The central directory's entry for the sheet claims 60 MB unpacked.
+    const entry = file.lastIndexOf("xl/worksheets/sheet1.xml") - 46;
+    expect(file.readUInt32LE(entry)).toBe(0x02014b50);
+    file.writeUInt32LE(60 * 1024 * 1024, entry + 24);
+    await expect(read(file)).rejects.toMatchObject({
+      code: "sheet_too_large",
     });
   });
 

@@ -74,13 +74,14 @@ export interface Layout {
   /** The 栏 row (default: with the official layout). */
   numbers?: boolean;
   /** Lines after the table (default: the notice's 备注 and signing lines). */
-  footer?: string[][];
+  footer?: Cell[][];
 }
 
 const NOTE =
-  "备注：各单位在项目新开工建设 5 个工作日内统计填报上月情况至市人力资源社会保障局，联系人：王五，联系方式：0825-2222222";
+  "备注：各单位在项目新开工建设 5 个工作日内统计填报上月情况至" +
+  "市人力资源社会保障局，联系人：王五，联系方式：0825-2222222";
 
-export const SIGNED = [
+export const SIGNED: Cell[][] = [
   ["单位负责人：李明"],
   ["填报人员：", null, "赵六"],
   ["联系电话：0825-2345678"],
