@@ -505,16 +505,36 @@ export class CampaignService {
           );
         }
         const missing = uncoveredDays(after, unit.id);
+        const unbound = await this.unbound(q, [...wanted.keys()]);
         return {
           campaignId: id,
           message:
             `已保存${unit.shortName}的接访人员：${wanted.size} 人。` +
             (missing.length > 0
               ? `还有 ${missing.length} 天没有人值班：${daysText(missing, view.days)}。`
-              : "活动期间每天都有人值班。"),
+              : "活动期间每天都有人值班。") +
+            (unbound.length > 0
+              ? unbound.map((pid) => after.officers.get(pid)?.name).join("、") +
+                "还没有绑定企业微信或钉钉账号，收不到提醒，也无法发消息签到：" +
+                "请联系管理员将其加入人员名单，或到岗后由接访点人社部门补登。"
+              : ""),
         };
       },
     );
+  }
+
+  /** People with no chat account bound: they can only be recorded by the site. */
+  private async unbound(q: Db, personIds: number[]): Promise<number[]> {
+    if (personIds.length === 0) {
+      return [];
+    }
+    const { personBindings } = this.ctx.store.t;
+    const rows = await q
+      .select({ personId: personBindings.personId })
+      .from(personBindings)
+      .where(inArray(personBindings.personId, personIds));
+    const bound = new Set(rows.map((r) => r.personId));
+    return personIds.filter((pid) => !bound.has(pid));
   }
 
   /** Someone on the unit's list, or a new person added to the unit. */
@@ -575,6 +595,14 @@ export class CampaignService {
       demo: acting.person.demo,
       active: true,
     });
+    if (acting.person.demo) {
+      // In the simulator a new officer can be picked and check in at once.
+      await q.insert(this.ctx.store.t.personBindings).values({
+        personId: id,
+        channel: "sim",
+        externalId: `demo-added-${id}`,
+      });
+    }
     await audit(this.ctx.store, q, {
       actor: {
         personId: acting.person.id,

@@ -214,6 +214,22 @@ describe.each(engines())("reception campaign on $name", (engine) => {
     expect(out.message).toBe(
       "已保存船山区住建局的接访人员：2 人。活动期间每天都有人值班。",
     );
+    // Named outside the simulator, a new officer has no account to check in with.
+    const { personBindings, people } = bot.ctx.store.t;
+    const all = await bot.ctx.store.db.select().from(people);
+    const kong = all.find((p) => p.name === "孔亮")!;
+    await bot.ctx.store.db
+      .delete(personBindings)
+      .where(eq(personBindings.personId, kong.id));
+    const again = await bot.campaigns.nominate(zhao, id, {
+      officers: [
+        { personId: String(qian.id), dates: ["2026-10-02"] },
+        { personId: String(kong.id), dates: ["2026-10-03", "2026-10-04"] },
+      ],
+    });
+    expect(again.message).toContain(
+      "孔亮还没有绑定企业微信或钉钉账号，收不到提醒",
+    );
     const rows = (await shifts()).map((s) => `${s.personId}:${s.date}`).sort();
     expect(rows).toHaveLength(4);
     expect(rows).toContain(`${qian.id}:2026-10-01`);
