@@ -700,3 +700,171 @@ export const dispatchReports = sqliteTable(
     uniqueIndex("dispatch_reports_uq").on(t.campaignId, t.siteId, t.date),
   ],
 );
+
+/**
+ * A newly started construction project (attachment 1, spec 3.1) as an
+ * industry authority reported it, one row per project. The same project
+ * (name and builder compared without spaces, width or punctuation) is
+ * kept once, whoever reports it again.
+ */
+export const projects = sqliteTable(
+  "projects",
+  {
+    id: id(),
+    /** The industry authority that reported it. */
+    unitId: integer("unit_id").notNull(),
+    /** The HRSS it was reported to: it checks the project on site. */
+    hrssUnitId: integer("hrss_unit_id").notNull(),
+    /** SHA-256 (hex) of projectIdentity(name, builder): finds repeats. */
+    identityKey: short("identity_key", 64).notNull(),
+    /** 管辖区域 as written, and the area it names ("city", "chuanshan"…). */
+    jurisdiction: short("jurisdiction", 64).notNull(),
+    region: short("region", 32).notNull(),
+    name: short("name", 200).notNull(),
+    address: short("address", 200).notNull(),
+    builder: short("builder", 200).notNull(),
+    startDate: date("start_date").notNull(),
+    /** 合同约定工期 as written: "365天", "2026-10-01至2027-09-30". */
+    duration: short("duration", 100).notNull(),
+    government: flag("government").notNull(),
+    contractor: short("contractor", 200).notNull(),
+    /** The contractor's project manager and phone: personal data. */
+    manager: short("manager", 64).notNull(),
+    phone: short("phone", 32).notNull(),
+    contractPriceFen: integer("contract_price_fen").notNull(),
+    paymentMethod: short("payment_method", 200).notNull(),
+    /** 工程款拨付进度 in hundredths of a percent, 0 … 10 000. */
+    paymentProgressBp: integer("payment_progress_bp").notNull(),
+    remarks: short("remarks", 500).notNull(),
+    /** "form" (one project on the page) or "sheet" (an uploaded table). */
+    source: short("source", 16).notNull(),
+    /** The upload it came in; NULL when reported on the form. */
+    importId: integer("import_id"),
+    /** The day HRSS received it (the report's day, Shanghai). */
+    reportedDate: date("reported_date").notNull(),
+    reportedAt: instant("reported_at").notNull(),
+    reportedBy: integer("reported_by").notNull(),
+    /** End of the 5 working days after the start date. */
+    reportDueDate: date("report_due_date").notNull(),
+    /** Working days the report came after `reportDueDate`; 0 on time. */
+    reportLateDays: integer("report_late_days").notNull(),
+    /** "reported", "checked", "correcting" or "corrected". */
+    status: short("status", 16).notNull(),
+    createdAt: instant("created_at").notNull(),
+    updatedAt: instant("updated_at").notNull(),
+    /** Bumped by every change; updates check it (optimistic locking). */
+    version: integer("version").notNull().default(1),
+  },
+  (t) => [
+    uniqueIndex("projects_identity_uq").on(t.identityKey),
+    index("projects_unit_idx").on(t.unitId, t.startDate),
+    index("projects_hrss_idx").on(t.hrssUnitId, t.status),
+    index("projects_late_idx").on(t.reportLateDays),
+  ],
+);
+
+/** One upload of attachment 1: what it held and who sent it. */
+export const projectImports = sqliteTable(
+  "project_imports",
+  {
+    id: id(),
+    unitId: integer("unit_id").notNull(),
+    fileName: short("file_name", 255).notNull(),
+    /** SHA-256 (hex) of the file's bytes. */
+    fileHash: short("file_hash", 64).notNull(),
+    /** Projects stored from it. */
+    imported: integer("imported").notNull(),
+    /** Rows naming a project reported before: recognised, not stored. */
+    duplicates: integer("duplicates").notNull(),
+    /** 填报单位, 填报人员, 填表时间… from the lines around the table, JSON. */
+    meta: text("meta").notNull(),
+    importedBy: integer("imported_by").notNull(),
+    importedAt: instant("imported_at").notNull(),
+  },
+  (t) => [index("project_imports_unit_idx").on(t.unitId)],
+);
+
+/** HRSS's site check (现场核查) of a reported project: one per project. */
+export const siteChecks = sqliteTable(
+  "site_checks",
+  {
+    id: id(),
+    projectId: integer("project_id").notNull(),
+    hrssUnitId: integer("hrss_unit_id").notNull(),
+    inspectorId: integer("inspector_id").notNull(),
+    /** Who went, as the record names them (the inspector and colleagues). */
+    inspectors: short("inspectors", 200).notNull(),
+    checkDate: date("check_date").notNull(),
+    /** Working days the check came after its deadline; 0 on time. */
+    lateDays: integer("late_days").notNull(),
+    /** Finding codes (src/projects/forms.ts) as a JSON array; [] none. */
+    findings: short("findings", 500).notNull(),
+    note: short("note", 1000).notNull(),
+    /** The date set for correcting the findings; NULL without findings. */
+    correctionDeadline: date("correction_deadline"),
+    /** NULL until the correction is recorded. */
+    correctedDate: date("corrected_date"),
+    correctedBy: integer("corrected_by"),
+    correctionNote: short("correction_note", 1000),
+    /** Working days the correction came after the deadline; 0 on time. */
+    correctionLateDays: integer("correction_late_days"),
+    recordedAt: instant("recorded_at").notNull(),
+  },
+  (t) => [uniqueIndex("site_checks_project_uq").on(t.projectId)],
+);
+
+/**
+ * A project HRSS learned of elsewhere (线索): the online platform, a
+ * higher-level assignment, a walk-in visitor, the 12345 hotline, its own
+ * patrol. Matched to a report, or confirmed as an omission (漏报) of the
+ * responsible unit.
+ */
+export const projectClues = sqliteTable(
+  "project_clues",
+  {
+    id: id(),
+    /** The HRSS that recorded it and decides on it. */
+    hrssUnitId: integer("hrss_unit_id").notNull(),
+    /** "platform", "assigned", "visit", "hotline" or "patrol". */
+    source: short("source", 16).notNull(),
+    learnedDate: date("learned_date").notNull(),
+    name: short("name", 200).notNull(),
+    /** Blank when the source did not say. */
+    builder: short("builder", 200).notNull(),
+    address: short("address", 200).notNull(),
+    /** The industry authority that should have reported it. */
+    responsibleUnitId: integer("responsible_unit_id").notNull(),
+    note: short("note", 1000).notNull(),
+    /** "unmatched", "matched" (to `projectId`) or "omission". */
+    status: short("status", 16).notNull(),
+    projectId: integer("project_id"),
+    /** The year the omission counts in (of `learnedDate`); NULL otherwise. */
+    omissionYear: integer("omission_year"),
+    recordedBy: integer("recorded_by").notNull(),
+    recordedAt: instant("recorded_at").notNull(),
+    decidedBy: integer("decided_by"),
+    decidedAt: instant("decided_at"),
+    version: integer("version").notNull().default(1),
+  },
+  (t) => [
+    index("project_clues_status_idx").on(t.status, t.hrssUnitId),
+    index("project_clues_omission_idx").on(t.omissionYear, t.responsibleUnitId),
+  ],
+);
+
+/**
+ * Units reported to the government office for omissions adding up to 5
+ * or more in a year: once per unit and year, beside `escalations`, which
+ * holds what a clock caused.
+ */
+export const omissionEscalations = sqliteTable(
+  "omission_escalations",
+  {
+    unitId: integer("unit_id").notNull(),
+    year: integer("year").notNull(),
+    /** Omissions counted when the unit was listed. */
+    omissions: integer("omissions").notNull(),
+    escalatedOn: date("escalated_on").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.year] })],
+);
