@@ -38,6 +38,7 @@ describe("the scheduler", () => {
       const next = scheduler.nextRuns();
 
       expect(Object.keys(next).sort()).toEqual([
+        "campaign-tick",
         "morning-reminder",
         "overdue-digest",
         "weekly-summary",
@@ -45,6 +46,10 @@ describe("the scheduler", () => {
       expect(timeOf(next["morning-reminder"]!.getTime())).toBe("09:00");
       expect(timeOf(next["overdue-digest"]!.getTime())).toBe("09:30");
       expect(timeOf(next["weekly-summary"]!.getTime())).toBe("09:00");
+      // Campaign reminders every five minutes, holidays included.
+      const tick = next["campaign-tick"]!.getTime();
+      expect(Number(timeOf(tick).slice(3)) % 5).toBe(0);
+      expect(tick - Date.now()).toBeLessThanOrEqual(5 * 60_000);
     } finally {
       scheduler.stop();
     }
@@ -57,7 +62,7 @@ describe("the scheduler", () => {
 
     scheduler.stop();
 
-    expect(running).toBe(before + 3);
+    expect(running).toBe(before + 4);
     expect(cron.getTasks().size).toBe(before);
   });
 
