@@ -128,6 +128,22 @@ describe.each(engines())("reception campaign on $name", (engine) => {
     expect(rows).toHaveLength(6);
   });
 
+  it("answers a check-in from someone the bot does not know, storing nothing", async () => {
+    await nominate(bot, "赵磊", id, [{ name: "钱进", dates: ["2026-10-01"] }]);
+    clock.set(at("2026-10-01T09:00"));
+    const reply = await bot.commands.handle({
+      channel: "sim",
+      externalUserId: "demo-nobody",
+      eventKey: "x1",
+      text: "签到",
+    });
+    expect(reply).toMatch(/^系统中没有您的人员信息/);
+    const { auditLog } = bot.ctx.store.t;
+    const entries = await bot.ctx.store.db.select().from(auditLog);
+    expect(entries.filter((e) => e.action.startsWith("duty."))).toEqual([]);
+    expect((await shifts()).every((s) => s.checkedInAt === null)).toBe(true);
+  });
+
   it("keeps a shared location with the check-in, or checks in with it", async () => {
     await nominate(bot, "赵磊", id, [{ name: "钱进", dates: ["2026-10-01"] }]);
     clock.set(at("2026-10-01T08:50"));
