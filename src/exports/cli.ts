@@ -2,6 +2,8 @@
  * Administrator's export of the official tables:
  *   npm run export -- 反馈表 2026-10 [--unit CODE] [--out FILE]
  *   npm run export -- 回执 遂人社移〔2026〕12号 [--out FILE]
+ *   npm run export -- 考勤表 2026年国庆节集中接访 [--unit SITE-CODE] [--out FILE]
+ *   npm run export -- 接访报告 2026年国庆节集中接访 [--out FILE]
  *
  * Runs as the system (every unit's referrals), audited with channel "cli".
  * Exit codes: 0 written, 1 refused or failed, 2 wrong usage.
@@ -22,14 +24,17 @@ import { AppError } from "../errors.js";
 import { createLogger } from "../logger.js";
 import { systemClock } from "../time.js";
 import { exportTable, type ExportRequest } from "./export.js";
-import { matchTable, tableList } from "./tables.js";
+import { isCampaignTable, matchTable, tableList } from "./tables.js";
 
 const USAGE = [
   "用法 usage: npm run export -- 表格 期间 [--unit 单位代码] [--out 文件]",
   "  npm run export -- 反馈表 2026-10",
   "  npm run export -- 源头反馈表 2026-Q4 --unit city.housing --out 住建局.xlsx",
   "  npm run export -- 回执 遂人社移〔2026〕12号",
-  `可以导出：${tableList()}；期间写作 2026-10、2026-Q4 或 2026。`,
+  "  npm run export -- 考勤表 2026年国庆节集中接访 --unit chuanshan.hrss",
+  "  npm run export -- 接访报告 2026年国庆节集中接访",
+  `可以导出：${tableList()}；期间写作 2026-10、2026-Q4 或 2026；`,
+  "考勤表和接访报告写活动名称或编号，--unit 为接访点的人社部门（不写则导出各接访点）。",
 ].join("\n");
 
 interface Args {
@@ -139,9 +144,12 @@ async function toRequest(
     }
     unitId = unit.id;
   }
-  const isReceipt = matchTable(args.table)?.table === "receipt";
-  return isReceipt
-    ? { table: args.table, referralNumber: args.subject, unitId }
+  const table = matchTable(args.table)?.table;
+  if (table === "receipt") {
+    return { table: args.table, referralNumber: args.subject, unitId };
+  }
+  return table && isCampaignTable(table)
+    ? { table: args.table, campaign: args.subject, unitId }
     : { table: args.table, period: args.subject, unitId };
 }
 

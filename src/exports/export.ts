@@ -1,7 +1,8 @@
 /**
  * Exports an official table as an Excel workbook onto a stream: the
- * receipts of a referral (attachment 2), or the feedback tables of a
- * period (attachments 3 and 4). Checks who asks before reading anything,
+ * receipts of a referral (attachment 2), the feedback tables of a period
+ * (attachments 3 and 4), or a reception campaign's attendance sheet
+ * (attachment 6) and report. Checks who asks before reading anything,
  * and writes every export to the audit trail.
  */
 import { readFileSync } from "node:fs";
@@ -30,7 +31,14 @@ import {
   referralIdByNumber,
   referralRequired,
 } from "./receipts.js";
-import { feedbackTables, parseTableName, type TableName } from "./tables.js";
+import { exportCampaignTable } from "./campaign-export.js";
+import {
+  feedbackTables,
+  isCampaignTable,
+  parseTableName,
+  type FeedbackTable,
+  type TableName,
+} from "./tables.js";
 
 export type { Requester } from "./access.js";
 
@@ -42,15 +50,29 @@ export interface ExportRequest {
   /** Receipts: the referral, by id or by its number. */
   referralId?: number;
   referralNumber?: string;
-  /** Whose referrals (sent, handled or supervised); HRSS may pick any. */
+  /**
+   * Whose referrals (sent, handled or supervised); HRSS may pick any. For
+   * a campaign's tables: the site, by the unit that hosts it.
+   */
   unitId?: number;
+  /**
+   * Campaign tables: the campaign by name, number or a period it falls
+   * in, maybe followed by a site; from the page, `period` holds it.
+   */
+  campaign?: string;
+  campaignId?: number;
+  /** Campaign tables: the site by its host's name or code. */
+  site?: string;
 }
 
 export interface ExportResult {
   table: TableName;
   /** A file name to offer, e.g. 遂宁市源头性…反馈表（2026年10月）.xlsx */
   fileName: string;
-  /** Referrals listed (feedback tables) or receipts printed. */
+  /**
+   * Referrals listed (feedback tables), receipts printed, rows of the
+   * attendance sheets, or site-days of a campaign report.
+   */
   rows: number;
 }
 
@@ -64,8 +86,21 @@ export async function exportTable(
   request: ExportRequest,
   out: Writable,
 ): Promise<ExportResult> {
-  const unit = await exportScope(ctx, who, request.unitId);
   const table = parseTableName(request.table);
+  if (isCampaignTable(table)) {
+    const city = cityName(ctx);
+    const done = await exportCampaignTable(ctx, who, table, request, city, out);
+    await record(
+      ctx,
+      who,
+      "campaign",
+      done.campaignId,
+      done.result,
+      done.detail,
+    );
+    return done.result;
+  }
+  const unit = await exportScope(ctx, who, request.unitId);
   return table === "receipt"
     ? exportReceipts(ctx, who, request, unit, out)
     : exportFeedback(ctx, who, table, request, unit, out);
@@ -115,7 +150,7 @@ async function exportReceipts(
 async function exportFeedback(
   ctx: AppContext,
   who: Requester,
-  table: Exclude<TableName, "receipt">,
+  table: FeedbackTable | "feedback",
   request: ExportRequest,
   unit: Unit | undefined,
   out: Writable,

@@ -1,9 +1,11 @@
 /**
  * Reads an export request typed in chat: "导出 反馈表 2026-10",
- * "导出 源头反馈表 2026年第四季度", "导出 回执 遂人社移〔2026〕12号".
+ * "导出 源头反馈表 2026年第四季度", "导出 回执 遂人社移〔2026〕12号",
+ * "导出 考勤表 2026年国庆节集中接访 船山区", "导出 接访报告 #3".
  */
 import { AppError } from "../errors.js";
 import { stripInvisible } from "../validation.js";
+import { CAMPAIGN_EXAMPLE, campaignRequired } from "./campaign-scope.js";
 import type { ExportRequest } from "./export.js";
 import { parsePeriod, periodRequired } from "./period.js";
 import {
@@ -12,6 +14,7 @@ import {
   referralRequired,
 } from "./receipts.js";
 import {
+  isCampaignTable,
   matchTable,
   tableList,
   unknownTable,
@@ -23,7 +26,8 @@ export interface ParsedExportRequest extends ExportRequest {
 }
 
 export const EXPORT_USAGE =
-  `导出 表格 期间，如：导出 反馈表 2026-10；导出 回执 ${NUMBER_EXAMPLE}。` +
+  `导出 表格 期间，如：导出 反馈表 2026-10；导出 回执 ${NUMBER_EXAMPLE}；` +
+  `导出 考勤表 ${CAMPAIGN_EXAMPLE} 船山区；导出 接访报告 ${CAMPAIGN_EXAMPLE}。` +
   `可以导出：${tableList()}。`;
 
 /** The request in `text`, or an AppError that says in Chinese what is wrong. */
@@ -44,6 +48,16 @@ export function parseExportRequest(text: string): ParsedExportRequest {
     throw unknownTable(typed.split(/\s+/)[0]);
   }
   const { table, rest } = match;
+
+  if (isCampaignTable(table)) {
+    // The campaign's words as typed: a space may set the site apart.
+    const [head, ...words] = typed.split(/\s+/);
+    const campaign = matchTable(head)?.rest === "" ? words.join(" ") : rest;
+    if (!campaign) {
+      throw campaignRequired();
+    }
+    return { table, campaign };
+  }
 
   if (table === "receipt") {
     if (!rest) {

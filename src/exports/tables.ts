@@ -1,7 +1,9 @@
 /**
  * The official tables the bot exports, by the names users type. Each
  * table is an attachment of the notice; "反馈表" asks for both feedback
- * tables at once, one sheet each.
+ * tables at once, one sheet each. A reception campaign gives two: its
+ * attendance sheet (attachment 6) and the report the city sends the
+ * government office, compiled from that sheet and the daily reports.
  */
 import { AppError } from "../errors.js";
 
@@ -10,12 +12,17 @@ export const TABLE_NAMES = [
   "feedback-crime",
   "feedback-source",
   "feedback",
+  "attendance",
+  "campaign-report",
 ] as const;
 
 export type TableName = (typeof TABLE_NAMES)[number];
 
 /** The feedback table of one referral kind (attachment 3 or 4). */
 export type FeedbackTable = "feedback-crime" | "feedback-source";
+
+/** The tables of a reception campaign, asked for by campaign, not period. */
+export type CampaignTable = "attendance" | "campaign-report";
 
 export interface TableInfo {
   /** How the bot names it to users. */
@@ -67,14 +74,45 @@ export const TABLES: Record<TableName, TableInfo> = {
     attachments: [3, 4],
     aliases: ["反馈表", "反馈", "移送案件反馈表"],
   },
+  attendance: {
+    label: "考勤表",
+    attachments: [6],
+    aliases: [
+      "考勤表",
+      "接访考勤表",
+      "集中接访考勤表",
+      "保障农民工工资支付集中接访考勤表",
+      "附件6",
+    ],
+  },
+  // Not an attachment itself: the city's report on attachment 6 and the
+  // daily reports that the notice points to it (集中接访开展情况，详见附件6).
+  "campaign-report": {
+    label: "接访报告",
+    attachments: [6],
+    aliases: [
+      "接访报告",
+      "接访报告表",
+      "集中接访报告",
+      "接访情况报告",
+      "集中接访情况报告",
+      "集中接访情况报告表",
+    ],
+  },
 };
+
+export function isCampaignTable(table: TableName): table is CampaignTable {
+  return table === "attendance" || table === "campaign-report";
+}
 
 /** The feedback tables a request covers, in the notice's order. */
 export function feedbackTables(table: TableName): FeedbackTable[] {
   if (table === "feedback") {
     return ["feedback-crime", "feedback-source"];
   }
-  return table === "receipt" ? [] : [table];
+  return table === "feedback-crime" || table === "feedback-source"
+    ? [table]
+    : [];
 }
 
 /** "回执（附件2）、公安反馈表（附件3）…", for messages that list them. */

@@ -91,7 +91,8 @@ describe.each(engines())(
       expect(error).toMatchObject({ code: "unknown_table", field: "table" });
       expect(error.userMessage).toBe(
         "表格名称：没有名为“工资表”的表格。可以导出：回执（附件2）、" +
-          "公安反馈表（附件3）、源头反馈表（附件4）、反馈表（附件3、4）。",
+          "公安反馈表（附件3）、源头反馈表（附件4）、反馈表（附件3、4）、" +
+          "考勤表（附件6）、接访报告（附件6）。",
       );
     });
 
