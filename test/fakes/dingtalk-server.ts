@@ -80,6 +80,8 @@ export interface RecordedRequest {
   query: Record<string, string>;
   token?: string;
   body: unknown;
+  /** The HTTP status it was answered with; none for a reset. */
+  status?: number;
 }
 
 export interface CardClickInput {
@@ -304,7 +306,6 @@ export class FakeDingTalk {
 
   private async handle(req: IncomingMessage): Promise<Answer> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const query = Object.fromEntries(url.searchParams);
     const raw = await readBody(req);
     let body: unknown = raw;
     try {
@@ -313,15 +314,26 @@ export class FakeDingTalk {
       body = raw;
     }
     const token = req.headers["x-acs-dingtalk-access-token"];
-    const path = url.pathname;
-    this.requests.push({
+    const record: RecordedRequest = {
       method: req.method ?? "",
-      path,
-      query,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
       token: typeof token === "string" ? token : undefined,
       body,
-    });
+    };
+    this.requests.push(record);
+    const answer = this.answer(req, record, raw);
+    if (answer !== "reset") {
+      record.status = answer.status;
+    }
+    return answer;
+  }
 
+  private answer(
+    req: IncomingMessage,
+    { path, query, token, body }: RecordedRequest,
+    raw: string,
+  ): Answer {
     const failure = this.takeFailure(path);
     if (failure) {
       return failed(failure);
