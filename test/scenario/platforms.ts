@@ -5,13 +5,30 @@
  * against its fake (encrypted callbacks for WeCom, Stream frames for
  * DingTalk); the scenario does not know which.
  */
+import { eq } from "drizzle-orm";
 import type { Bot } from "../../src/boot.js";
 import { cardKeyOf } from "../../bots/wecom/task-id.js";
-import { textOf } from "../../bots/wecom/xml.js";
+import { textOf, xmlFields } from "../../bots/wecom/xml.js";
 import type { ManualClock } from "../../src/time.js";
 import type { Store } from "../../db/index.js";
-import { dt, MECHANISM_CID, startDingTalkWorld } from "../dingtalk/harness.js";
-import { startWecomWorld, wx } from "../wecom/harness.js";
+import { TOPIC_ROBOT } from "../fakes/dingtalk-server.js";
+import {
+  DEMO,
+  dt,
+  MECHANISM_CID,
+  startDingTalkWorld,
+  STRANGER,
+} from "../dingtalk/harness.js";
+import {
+  AGENT_ID,
+  CORP_ID,
+  DEMO_KEYS,
+  randomMsgId,
+  startWecomWorld,
+  wx,
+} from "../wecom/harness.js";
+
+type Json = Record<string, unknown>;
 
 export interface Received {
   /** The demo person's key, e.g. "zhangw". */
@@ -19,6 +36,16 @@ export interface Received {
   kind: "card" | "text" | "markdown";
   text: string;
 }
+
+/** A place a person shares from the chat. */
+export interface Place {
+  latitude: number;
+  longitude: number;
+  label: string;
+}
+
+/** Demo duty officers, bound like every demo person but in no role. */
+const OFFICERS = { qianj: "钱进", fengm: "冯敏" };
 
 export interface PlatformDriver {
   bot: Bot;
@@ -30,6 +57,14 @@ export interface PlatformDriver {
   click(who: string, prefix: string, action: string): Promise<void>;
   /** Types a command to the bot. */
   say(who: string, text: string): Promise<void>;
+  /**
+   * Shares a location with the bot. WeCom pushes a location message;
+   * DingTalk's robot receives no location messages: what reaches it is
+   * a message of a type it does not support ("unknownMsgType").
+   */
+  shareLocation(who: string, place: Place): Promise<void>;
+  /** The status line each copy of a card (by key prefix) shows now. */
+  cardStatuses(who: string, prefix: string): Promise<string[]>;
   /** Everything people received so far, oldest first. */
   received(): Received[];
   /** What the bot posted to the mechanism's group, oldest first. */
@@ -45,7 +80,9 @@ export interface PlatformDriver {
 }
 
 export async function wecomDriver(store: Store): Promise<PlatformDriver> {
-  const world = await startWecomWorld(store);
+  // The demo officers, and one member in the app's range nobody bound.
+  const users = [...DEMO_KEYS, ...Object.keys(OFFICERS), "stranger"];
+  const world = await startWecomWorld(store, { users: users.map(wx) });
   const driver: PlatformDriver = {
     bot: world.bot,
     clock: world.clock,
@@ -81,6 +118,42 @@ export async function wecomDriver(store: Store): Promise<PlatformDriver> {
         throw new Error(`the message was answered ${result.status}`);
       }
     },
+    async shareLocation(who, place) {
+      const inner = xmlFields({
+        ToUserName: CORP_ID,
+        FromUserName: wx(who),
+        CreateTime: Math.floor(world.clock.now() / 1000),
+        MsgType: "location",
+        Location_X: place.latitude,
+        Location_Y: place.longitude,
+        Scale: 15,
+        Label: place.label,
+        MsgId: randomMsgId(),
+        AgentID: AGENT_ID,
+      });
+      const result = await world.push(`<xml>${inner}</xml>`);
+      if (result.status !== 200) {
+        throw new Error(`the location was answered ${result.status}`);
+      }
+    },
+    async cardStatuses(who, prefix) {
+      // Each copy as sent, then as each update through the fake left it.
+      return world
+        .cards(wx(who))
+        .filter((c) =>
+          (cardKeyOf(String(c.body.task_id)) ?? "").startsWith(prefix),
+        )
+        .map((c) => {
+          const updates = world.fake.cardUpdates.filter(
+            (u) =>
+              u.userids.includes(wx(who)) &&
+              (u.body.template_card as Json | undefined)?.task_id ===
+                c.body.task_id,
+          );
+          const shown = (updates.at(-1)?.body.template_card ?? c.body) as Json;
+          return String((shown.main_title as Json | undefined)?.desc ?? "");
+        });
+    },
     received() {
       return world.fake.delivered.map((d) => ({
         who: d.userid.replace(/^wx_/, ""),
@@ -101,7 +174,14 @@ export async function wecomDriver(store: Store): Promise<PlatformDriver> {
 }
 
 export async function dingtalkDriver(store: Store): Promise<PlatformDriver> {
-  const world = await startDingTalkWorld(store);
+  // The demo officers, and one member in the app's range nobody bound.
+  const users = { ...DEMO, ...OFFICERS };
+  const world = await startDingTalkWorld(store, {
+    users: {
+      ...Object.fromEntries(Object.entries(users).map(([k, v]) => [dt(k), v])),
+      [STRANGER]: "访客",
+    },
+  });
   await world.connected();
   const driver: PlatformDriver = {
     bot: world.bot,
@@ -122,9 +202,36 @@ export async function dingtalkDriver(store: Store): Promise<PlatformDriver> {
     async say(who, text) {
       await world.fake.robotMessage({ text, senderStaffId: dt(who) });
     },
+    async shareLocation(who) {
+      const data = world.fake.robot.robotData({
+        text: "",
+        senderStaffId: dt(who),
+      });
+      delete data.text;
+      data.msgtype = "unknownMsgType";
+      data.content = {
+        unknownMsgType: "用户发送了一条消息，机器人暂不支持接收。",
+      };
+      await world.fake.gateway.push(TOPIC_ROBOT, data).acked;
+    },
+    async cardStatuses(who, prefix) {
+      const { dingtalkCards } = store.t;
+      const rows = await store.db
+        .select()
+        .from(dingtalkCards)
+        .where(eq(dingtalkCards.personId, await world.personId(who)));
+      return rows
+        .filter((r) => r.cardKey.startsWith(prefix))
+        .map((r) => world.fake.publicData(r.outTrackId)?.status ?? "");
+    },
     received() {
       const list: Received[] = [];
-      for (const r of world.fake.requests) {
+      // What DingTalk accepted: a call refused (an expired token, say)
+      // and made again reached nobody.
+      const accepted = world.fake.requests.filter(
+        (r) => r.status !== undefined && r.status < 300,
+      );
+      for (const r of accepted) {
         const body = (r.body ?? {}) as Record<string, unknown>;
         if (r.path === "/v1.0/robot/oToMessages/batchSend") {
           for (const userId of body.userIds as string[]) {
