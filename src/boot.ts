@@ -24,6 +24,7 @@ import { CommandHandler } from "./commands.js";
 import type { Config } from "./config.js";
 import { createContext, type AppContext } from "./context.js";
 import { createLogger, type Logger } from "./logger.js";
+import { ProjectService } from "./projects/service.js";
 import { ReferralService } from "./referrals/service.js";
 import { addDays, dateOf, systemClock, type Clock } from "./time.js";
 import { loadDemoPeople, loadUnits } from "./units/seed.js";
@@ -33,6 +34,8 @@ export const DEMO_PEOPLE_FILE = "db/seed/demo-people.json";
 export interface Bot {
   ctx: AppContext;
   referrals: ReferralService;
+  /** New projects: reports, site checks, clues and omissions. */
+  projects: ProjectService;
   /** Reception campaigns: create, name officers, daily dispatch. */
   campaigns: CampaignService;
   /** Duty officers' check-in and check-out, and the day's roll. */
@@ -104,6 +107,7 @@ export async function boot(
   await warnAboutCalendar(ctx);
   const referrals = new ReferralService(ctx);
   const actions = new ActionHandler(ctx, referrals);
+  const projects = new ProjectService(ctx);
   const campaigns = new CampaignService(ctx);
   const attendance = new Attendance(ctx);
   const commands = new CommandHandler(ctx, referrals, attendance);
@@ -120,6 +124,7 @@ export async function boot(
   const bot: Bot = {
     ctx,
     referrals,
+    projects,
     campaigns,
     attendance,
     actions,

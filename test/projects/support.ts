@@ -154,3 +154,27 @@ function fill(row: ExcelJS.Row, cells: Cell[]) {
 
 /** The first row of data in the notice's layout: title, 填报单位, 3 + 栏. */
 export const FIRST_ROW = 7;
+
+/** One project as a liaison types it on the report form. */
+export function typed(
+  name: string,
+  changes: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    jurisdiction: "船山区",
+    name,
+    address: "遂宁市船山区明月路 1 号",
+    builder: "遂宁某置业有限公司",
+    startDate: "2026-09-30",
+    duration: "365天",
+    government: "否",
+    contractor: "四川某建设工程有限公司",
+    manager: "张三",
+    phone: "13800000001",
+    contractPrice: "12345.67",
+    paymentMethod: "按月进度付款",
+    paymentProgress: "30",
+    remarks: "",
+    ...changes,
+  };
+}
