@@ -56,7 +56,13 @@ export async function exportToFile(
     result = await exportTable(ctx, { person, channel }, request, out);
     await finished(out);
   } catch (error) {
-    out.destroy();
+    // The file opens asynchronously: removed before its close, a refused
+    // export's part file would come back after the removal.
+    if (!out.closed) {
+      await new Promise<void>((resolve) => {
+        out.once("close", () => resolve()).destroy();
+      });
+    }
     rmSync(partial, { force: true });
     throw error;
   }
