@@ -8,6 +8,7 @@ import type { ClockRow } from "../clocks/engine.js";
 import type { AppContext } from "../context.js";
 import { notFound } from "../errors.js";
 import type { Unit } from "../units/directory.js";
+import type { ProjectRow } from "./input.js";
 
 type Tables = typeof import("../../db/schema.js");
 export type ProjectRecord = Tables["projects"]["$inferSelect"];
@@ -91,4 +92,24 @@ export async function loadClue(
 /** The finding codes a check stored. */
 export function findingsOf(check: SiteCheckRow | undefined): string[] {
   return check ? (JSON.parse(check.findings) as string[]) : [];
+}
+
+/** A stored project as a row of attachment 1, for the exporter. */
+export function attachmentRow(p: ProjectRecord): ProjectRow {
+  return {
+    jurisdiction: p.jurisdiction,
+    name: p.name,
+    address: p.address,
+    builder: p.builder,
+    startDate: p.startDate,
+    duration: p.duration,
+    government: p.government,
+    contractor: p.contractor,
+    manager: p.manager,
+    phone: p.phone,
+    contractPriceFen: p.contractPriceFen,
+    paymentMethod: p.paymentMethod,
+    paymentProgressBp: p.paymentProgressBp,
+    remarks: p.remarks,
+  };
 }
