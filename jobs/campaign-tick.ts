@@ -251,7 +251,8 @@ class Tick {
         {
           type: "text",
           text:
-            `【集中接访】您今天在${site.label}值班（${c.dutyStart} 开始），还没有签到。` +
+            `【集中接访】您今天（${monthDay(shift.date)}）在${site.label}值班` +
+            `（${c.dutyStart} 开始），还没有签到。` +
             "到岗后请立即发送“签到”；如无法到岗，请马上告知本单位联络员安排替班。",
         },
         "lateReminders",
@@ -334,7 +335,9 @@ class Tick {
         [shift.personId],
         {
           type: "text",
-          text: `【集中接访】今天的值班已于 ${c.dutyEnd} 结束，离开时请发送“签退”。`,
+          text:
+            `【集中接访】今天（${monthDay(shift.date)}）的值班已于 ${c.dutyEnd} 结束，` +
+            "离开时请发送“签退”。",
         },
         "checkOutReminders",
       );
