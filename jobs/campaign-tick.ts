@@ -336,7 +336,7 @@ class Tick {
         {
           type: "text",
           text:
-            `【集中接访】今天（${monthDay(shift.date)}）的值班已于 ${c.dutyEnd} 结束，` +
+            `【集中接访】${monthDay(shift.date)}的值班已于 ${c.dutyEnd} 结束，` +
             "离开时请发送“签退”。",
         },
         "checkOutReminders",
