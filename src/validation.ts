@@ -159,10 +159,25 @@ export function parse<T extends z.ZodType>(
       continue;
     }
     seen.add(field);
-    const label = labels[field] ?? field;
+    const label = labelOf(issue.path, labels);
     issues.push({ field, message: `${label}：${issue.message}` });
   }
   throw new ValidationError(issues);
+}
+
+/**
+ * The label of a field; inside a list ("officers.0.dates") the label of
+ * its own name ("dates"), since the message shows beside that row.
+ */
+function labelOf(
+  path: readonly PropertyKey[],
+  labels: Record<string, string>,
+): string {
+  const field = path.join(".");
+  const name = [...path].reverse().find((p) => typeof p === "string");
+  const known = (key: unknown): key is string =>
+    typeof key === "string" && Object.hasOwn(labels, key);
+  return known(field) ? labels[field] : known(name) ? labels[name] : field;
 }
 
 /** "123456" fen → "1,234.56" */

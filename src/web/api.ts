@@ -107,7 +107,7 @@ export function apiRoutes(): Router<WebState> {
   return router;
 }
 
-async function acting(ctx: Context): Promise<Acting> {
+export async function acting(ctx: Context): Promise<Acting> {
   return { person: await requirePerson(ctx), channel: "web" };
 }
 
@@ -115,9 +115,9 @@ async function acting(ctx: Context): Promise<Acting> {
  * Answers the outcome after delivering what the command queued, so the
  * cards in the chat already show the change when the page says "done".
  */
-async function answer(
+export async function answer(
   ctx: Context,
-  outcome: Outcome & { duplicate?: boolean },
+  outcome: object & { duplicate?: boolean },
   status = 200,
 ): Promise<void> {
   const { bot } = ctx.state as WebState;

@@ -44,28 +44,37 @@ ${hint}<p class="issue" data-issue-for="${f.name}" role="alert" hidden></p>
 export function textField(
   f: FieldBase & {
     value?: string | number | null;
-    type?: "text" | "tel" | "date";
+    type?: "text" | "tel" | "date" | "time" | "datetime-local";
     inputmode?: "numeric" | "decimal" | "tel";
     max?: number;
+    /** When a page holds several forms with this field. */
+    id?: string;
   },
 ): SafeHtml {
-  const control = html`<input id="f-${f.name}" name="${f.name}" type="${
+  const id = f.id ?? `f-${f.name}`;
+  const control = html`<input id="${id}" name="${f.name}" type="${
     f.type ?? "text"
   }" value="${f.value ?? ""}"${
     f.inputmode ? html` inputmode="${f.inputmode}"` : ""
   }${f.max ? html` maxlength="${f.max}"` : ""}${
     f.required ? html` aria-required="true"` : ""
   } autocomplete="off">`;
-  return frame(f, control);
+  return frame(f, control, id);
 }
 
 export function textArea(
-  f: FieldBase & { value?: string | null; max?: number; rows?: number },
+  f: FieldBase & {
+    value?: string | null;
+    max?: number;
+    rows?: number;
+    id?: string;
+  },
 ): SafeHtml {
-  const control = html`<textarea id="f-${f.name}" name="${f.name}" rows="${
+  const id = f.id ?? `f-${f.name}`;
+  const control = html`<textarea id="${id}" name="${f.name}" rows="${
     f.rows ?? 4
   }"${f.max ? html` maxlength="${f.max}"` : ""}>${f.value ?? ""}</textarea>`;
-  return frame(f, control);
+  return frame(f, control, id);
 }
 
 export function selectField(
@@ -136,11 +145,15 @@ export function apiForm(options: {
   hidden?: Record<string, string>;
   danger?: boolean;
   id?: string;
+  /** Field names like "sites.0.address" are sent as lists (form.js). */
+  nested?: boolean;
 }): SafeHtml {
   const hidden = { submissionId: newSubmissionId(), ...options.hidden };
   return html`<form class="api-form"${
     options.id ? html` id="${options.id}"` : ""
-  } data-api="${options.api}" data-done-href="${options.done.href}" data-done-label="${
+  }${options.nested ? html` data-nested` : ""} data-api="${
+    options.api
+  }" data-done-href="${options.done.href}" data-done-label="${
     options.done.label
   }" method="post" novalidate>
 ${Object.entries(hidden).map(

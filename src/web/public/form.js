@@ -7,6 +7,7 @@
 
 (function () {
   var NETWORK_ERROR = "网络连接失败，请检查网络后重试。";
+  var has = Object.prototype.hasOwnProperty;
 
   function values(form) {
     var data = {};
@@ -14,6 +15,67 @@
       data[name] = typeof value === "string" ? value : "";
     });
     return data;
+  }
+
+  // A form marked data-nested sends lists: "sites.2.address" is field
+  // "address" of item 2 of "sites", and a name ending in "[]" collects
+  // every checked box. Items left out (a site not chosen) leave no gap, so
+  // `renumbered` records that submitted "sites.1" is "sites.2" on the page.
+  function nestedValues(form, renumbered) {
+    var root = Object.create(null);
+    new FormData(form).forEach(function (value, name) {
+      var text = typeof value === "string" ? value : "";
+      var many = name.slice(-2) === "[]";
+      var path = (many ? name.slice(0, -2) : name).split(".");
+      var node = root;
+      for (var i = 0; i < path.length - 1; i++) {
+        if (typeof node[path[i]] !== "object") {
+          node[path[i]] = Object.create(null);
+        }
+        node = node[path[i]];
+      }
+      var last = path[path.length - 1];
+      node[last] = many ? (node[last] || []).concat(text) : text;
+    });
+    return packed(root, "", "", renumbered);
+  }
+
+  function packed(node, sent, shown, renumbered) {
+    if (typeof node !== "object" || Array.isArray(node)) {
+      return node;
+    }
+    var keys = Object.keys(node);
+    var numbered = keys.length > 0 && keys.every(function (k) {
+      return /^\d+$/.test(k);
+    });
+    if (numbered) {
+      keys.sort(function (a, b) {
+        return Number(a) - Number(b);
+      });
+      return keys.map(function (k, i) {
+        renumbered[sent + i] = shown + k;
+        return packed(node[k], sent + i + ".", shown + k + ".", renumbered);
+      });
+    }
+    var out = Object.create(null);
+    keys.forEach(function (k) {
+      out[k] = packed(node[k], sent + k + ".", shown + k + ".", renumbered);
+    });
+    return out;
+  }
+
+  // The name on the page of a field the server named by its place in
+  // the submitted lists.
+  function shownField(field, renumbered) {
+    var sent = "";
+    var shown = "";
+    field.split(".").forEach(function (part) {
+      sent = sent ? sent + "." + part : part;
+      shown = has.call(renumbered, sent)
+        ? renumbered[sent]
+        : shown ? shown + "." + part : part;
+    });
+    return shown;
   }
 
   function clearIssues(form) {
@@ -32,7 +94,8 @@
   // A field may exist once per choice (e.g. per kind of case): the one
   // on show gets the message.
   function visibleSlot(form, field) {
-    var slots = form.querySelectorAll('[data-issue-for="' + field + '"]');
+    var slots = form.querySelectorAll(
+      '[data-issue-for="' + CSS.escape(field) + '"]');
     for (var i = 0; i < slots.length; i++) {
       if (!slots[i].parentElement.closest("[hidden]")) {
         return slots[i];
@@ -41,19 +104,35 @@
     return null;
   }
 
-  function showIssues(form, error) {
+  // "sites.2.unitIds.0" goes under "sites.2.unitIds" when the boxes share
+  // one place for their message, or under "sites.2", or "sites".
+  function slotFor(form, field) {
+    var parts = field.split(".");
+    for (; parts.length > 0; parts.pop()) {
+      var slot = visibleSlot(form, parts.join("."));
+      if (slot) {
+        return slot;
+      }
+    }
+    return null;
+  }
+
+  function showIssues(form, error, renumbered) {
     var box = form.querySelector(".form-error");
     var general = [];
     var first = null;
     var issues = error.issues ||
       [{ field: error.field, message: error.message }];
     issues.forEach(function (issue) {
-      var slot = issue.field && visibleSlot(form, issue.field);
+      var slot = issue.field &&
+        slotFor(form, shownField(issue.field, renumbered));
       if (!slot) {
         general.push(issue.message);
         return;
       }
-      slot.textContent = issue.message;
+      slot.textContent = slot.hidden
+        ? issue.message
+        : slot.textContent + "；" + issue.message;
       slot.hidden = false;
       var field = slot.closest(".field");
       field.classList.add("invalid");
@@ -77,7 +156,11 @@
     var done = form.nextElementSibling;
     var link = done.querySelector(".done-link");
     var href = form.getAttribute("data-done-href");
-    link.href = href.replace("{id}", String(outcome.referralId));
+    // "{id}" is the referral's; "{campaignId}" and the like name a field.
+    link.href = href.replace(/\{(\w+)\}/g, function (_, name) {
+      var value = name === "id" ? outcome.referralId : outcome[name];
+      return encodeURIComponent(String(value));
+    });
     done.querySelector(".done-message").textContent = outcome.message;
     form.hidden = true;
     done.hidden = false;
@@ -92,23 +175,28 @@
     }
     clearIssues(form);
     button.disabled = true;
+    var renumbered = {};
+    var data = form.hasAttribute("data-nested")
+      ? nestedValues(form, renumbered)
+      : values(form);
     fetch(form.getAttribute("data-api"), {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(values(form)),
+      body: JSON.stringify(data),
     })
       .then(function (res) {
         return res.json().then(function (body) {
           if (res.ok) {
             showDone(form, body);
           } else {
-            showIssues(form, body.error || { message: NETWORK_ERROR });
+            showIssues(form, body.error || { message: NETWORK_ERROR },
+              renumbered);
           }
         });
       })
       .catch(function () {
-        showIssues(form, { message: NETWORK_ERROR });
+        showIssues(form, { message: NETWORK_ERROR }, renumbered);
       })
       .finally(function () {
         button.disabled = false;
