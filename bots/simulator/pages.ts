@@ -54,6 +54,8 @@ export function chatPage(options: {
  data-url="/referrals/new">新建移送</button>`
     : "";
 
+  const campaigns = html`<button type="button" id="campaigns-page"
+ data-url="/campaigns">集中接访</button>`;
   const admin = person.roles.has("admin")
     ? html`<button type="button" id="admin-page" data-url="/admin">管理</button>`
     : "";
@@ -84,7 +86,7 @@ ${setTime}
 <div id="office-note" class="notice notice-info" hidden></div>
 <div id="notice" class="notice" role="status" hidden></div>
 
-<div class="sim-actions">${refer}${admin}</div>
+<div class="sim-actions">${refer} ${campaigns} ${admin}</div>
 
 <nav class="tabs" role="tablist">
 <button type="button" role="tab" data-tab="person" aria-selected="true">我的消息</button>

@@ -15,8 +15,10 @@ import type { Bot } from "../boot.js";
 import { AppError } from "../errors.js";
 import { apiRoutes } from "./api.js";
 import { bodyReader } from "./body.js";
+import { campaignApiRoutes } from "./campaign-api.js";
 import { errorHandler } from "./errors.js";
 import { adminRoutes } from "./pages/admin.js";
+import { campaignPageRoutes } from "./pages/campaign-routes.js";
 import { exportRoutes } from "./pages/exports.js";
 import { pageRoutes } from "./pages/routes.js";
 import {
@@ -45,6 +47,8 @@ export function createWebApp(bot: Bot): Koa<WebState> {
     staticFiles("/static", new URL("./public/", import.meta.url), [
       "app.css",
       "form.js",
+      "campaign.css",
+      "campaign.js",
     ]),
   );
 
@@ -92,7 +96,14 @@ export function createWebApp(bot: Bot): Koa<WebState> {
   }
   app.use(sameOriginWrites());
   app.use(bodyReader());
-  const routers = [pageRoutes(), apiRoutes(), adminRoutes(), exportRoutes()];
+  const routers = [
+    pageRoutes(),
+    apiRoutes(),
+    adminRoutes(),
+    exportRoutes(),
+    campaignPageRoutes(),
+    campaignApiRoutes(),
+  ];
   if (bot.dingtalk) {
     routers.push(dingtalkRoutes(bot.dingtalk));
   }

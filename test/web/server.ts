@@ -1,11 +1,13 @@
 /**
  * The web app on a real server at 127.0.0.1 and a random port, over a
- * private SQLite database, with the bot's clock standing on a working day
- * inside office hours so that messages are delivered at once.
+ * private SQLite database (or a test engine's), with the bot's clock
+ * standing on a working day inside office hours so that messages are
+ * delivered at once.
  */
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
+import type { Store } from "../../db/index.js";
 import { boot, type Bot } from "../../src/boot.js";
 import { loadConfig } from "../../src/config.js";
 import { silentLogger, type Logger } from "../../src/logger.js";
@@ -35,9 +37,14 @@ export interface Running {
   count(table: keyof Bot["ctx"]["store"]["t"]): Promise<number>;
 }
 
+/**
+ * `store`: a database of the caller's (a test engine's, say), which the
+ * caller closes; without one, a private in-memory SQLite.
+ */
 export async function startWeb(
   env: Record<string, string> = {},
   log: Logger = silentLogger,
+  store?: Store,
 ): Promise<Running> {
   const clock = new ManualClock(parseInstant(WORKDAY_MORNING));
   const config = loadConfig({
@@ -47,7 +54,7 @@ export async function startWeb(
     SESSION_SECRET: TEST_SECRET,
     ...env,
   });
-  const bot = await boot(config, { clock, log });
+  const bot = await boot(config, { clock, log, store });
   const server = createWebApp(bot).listen(0, "127.0.0.1");
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
@@ -65,7 +72,9 @@ export async function startWeb(
     async close() {
       server.closeAllConnections();
       server.close();
-      await bot.close();
+      if (!store) {
+        await bot.close();
+      }
     },
     async signIn(name) {
       const people = await bot.ctx.directory.demoPeople();

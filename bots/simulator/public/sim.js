@@ -347,6 +347,10 @@
       openWebview(refer.getAttribute("data-url"), "新建移送");
     });
   }
+  var campaignsPage = document.getElementById("campaigns-page");
+  campaignsPage.addEventListener("click", function () {
+    openWebview(campaignsPage.getAttribute("data-url"), "集中接访");
+  });
   var adminPage = document.getElementById("admin-page");
   if (adminPage) {
     adminPage.addEventListener("click", function () {
