@@ -8,12 +8,7 @@ import type { Db } from "../../db/index.js";
 import type { AppContext } from "../context.js";
 import type { IsoDate } from "../time.js";
 import type { Person } from "../units/directory.js";
-import type {
-  CampaignRow,
-  DispatchRow,
-  Officer,
-  ShiftRow,
-} from "./view.js";
+import type { CampaignRow, DispatchRow, Officer, ShiftRow } from "./view.js";
 
 /**
  * Campaigns ending on or after `since`, cancelled ones included, newest
@@ -68,9 +63,7 @@ export async function campaignsOf(
       ),
   ]);
   const mine = new Set([...hosted, ...sending, ...onDuty].map((r) => r.id));
-  return recent.filter(
-    (c) => c.organizerUnitId === unitId || mine.has(c.id),
-  );
+  return recent.filter((c) => c.organizerUnitId === unitId || mine.has(c.id));
 }
 
 /** Active people of a unit, to choose duty officers from. */

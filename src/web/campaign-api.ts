@@ -45,7 +45,12 @@ export function campaignApiRoutes(): Router<WebState> {
     const actor = await acting(ctx);
     const { bot, body } = ctx.state;
     const outcome = await bot.campaigns.submitDispatch(
-      actor, id, siteId, date, body, key(body),
+      actor,
+      id,
+      siteId,
+      date,
+      body,
+      key(body),
     );
     await answer(ctx, outcome);
   });
@@ -60,7 +65,10 @@ export function campaignApiRoutes(): Router<WebState> {
       throw notFound("该值班安排");
     }
     const outcome = await bot.campaigns.recordAttendance(
-      actor, shiftId, body, key(body),
+      actor,
+      shiftId,
+      body,
+      key(body),
     );
     await answer(ctx, outcome);
   });

@@ -70,10 +70,7 @@ export function assertCanOpenOfficers(
   const site = assertCanNominate(person, view);
   assertActive(view, "无需指派");
   if (view.campaign.endDate < today) {
-    throw conflict(
-      "campaign_over",
-      "该集中接访活动已经结束，不能再修改指派。",
-    );
+    throw conflict("campaign_over", "该集中接访活动已经结束，不能再修改指派。");
   }
   return site;
 }

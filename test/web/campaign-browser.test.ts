@@ -8,7 +8,15 @@
 import { existsSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+} from "vitest";
 import { silentLogger } from "../../src/logger.js";
 import { engines } from "../helpers/db.js";
 import { at } from "../helpers/time.js";
@@ -91,7 +99,9 @@ describe.each(engines())("campaign forms in a browser on $name", (engine) => {
     const wang = await signedIn("王建国");
     await wang.goto(`${web.base}/campaigns`);
     await wang.getByRole("link", { name: "新建集中接访" }).click();
-    await eventually(() => wang.locator("h1").textContent()).toBe("新建集中接访");
+    await eventually(() => wang.locator("h1").textContent()).toBe(
+      "新建集中接访",
+    );
     expect(await fitsPhone(wang)).toBeLessThanOrEqual(PHONE.width);
 
     await wang.locator("#f-name").fill("2026年国庆节集中接访");
@@ -111,7 +121,9 @@ describe.each(engines())("campaign forms in a browser on $name", (engine) => {
 
     await wang.getByRole("button", { name: "创建并通知各单位" }).click();
     const endIssue = wang.locator('[data-issue-for="endDate"]');
-    await eventually(() => endIssue.textContent()).toContain("不能早于开始日期");
+    await eventually(() => endIssue.textContent()).toContain(
+      "不能早于开始日期",
+    );
     const siteIssue = wang.locator('[data-issue-for="sites.2.unitIds"]');
     await eventually(() => siteIssue.textContent()).toContain(
       "第 2 个接访点：派员单位中有不存在或已停用的单位",
@@ -125,21 +137,25 @@ describe.each(engines())("campaign forms in a browser on $name", (engine) => {
       .locator("input")
       .uncheck();
     await wang.getByRole("button", { name: "创建并通知各单位" }).click();
-    await eventually(() => wang.locator(".done-message").textContent()).toContain(
-      "已创建“2026年国庆节集中接访”：2 个接访点",
-    );
+    await eventually(() =>
+      wang.locator(".done-message").textContent(),
+    ).toContain("已创建“2026年国庆节集中接访”：2 个接访点");
     await wang.locator(".done-link").click();
     await eventually(() => wang.locator("h1").textContent()).toBe(
       "2026年国庆节集中接访",
     );
-    expect(await wang.locator("main").textContent()).toContain("安居区人社局接访点");
+    expect(await wang.locator("main").textContent()).toContain(
+      "安居区人社局接访点",
+    );
 
     // 张伟 of the housing bureau opens the campaign from the list.
     const zhang = await signedIn("张伟");
     await zhang.goto(`${web.base}/campaigns`);
     await zhang.getByRole("link", { name: "2026年国庆节集中接访" }).click();
     await zhang.getByRole("link", { name: "指派人员" }).click();
-    await eventually(() => zhang.locator("h1").textContent()).toBe("指派接访人员");
+    await eventually(() => zhang.locator("h1").textContent()).toBe(
+      "指派接访人员",
+    );
 
     await zhang.locator("#f-officers-0-personId").selectOption({
       label: "冯敏（建筑市场监管科科员）",
@@ -173,9 +189,9 @@ describe.each(engines())("campaign forms in a browser on $name", (engine) => {
 
     await zhang.locator("#f-officers-2-phone").fill("13900000021");
     await zhang.getByRole("button", { name: "保存指派" }).click();
-    await eventually(() => zhang.locator(".done-message").textContent()).toContain(
-      "已保存市住房城乡建设局的接访人员：2 人",
-    );
+    await eventually(() =>
+      zhang.locator(".done-message").textContent(),
+    ).toContain("已保存市住房城乡建设局的接访人员：2 人");
     expect(await web.count("dutyShifts")).toBe(4);
     await zhang.locator(".done-link").click();
     await eventually(() => zhang.locator("main").textContent()).toContain(

@@ -107,7 +107,9 @@ describe.each(engines())("campaign pages on $name", (engine) => {
     it("is reached from the simulator's chat by everyone", async () => {
       for (const name of ["王建国", "冯敏"]) {
         const chat = await page("/sim", name);
-        expect(chat.body).toMatch(/id="campaigns-page"\s+data-url="\/campaigns"/);
+        expect(chat.body).toMatch(
+          /id="campaigns-page"\s+data-url="\/campaigns"/,
+        );
       }
     });
 
@@ -115,7 +117,9 @@ describe.each(engines())("campaign pages on $name", (engine) => {
       const res = await page("/campaigns");
 
       expect(res.status).toBe(401);
-      expect(res.body).toContain("请从工作群或机器人消息中的卡片重新打开此链接");
+      expect(res.body).toContain(
+        "请从工作群或机器人消息中的卡片重新打开此链接",
+      );
     });
   });
 
@@ -153,7 +157,9 @@ describe.each(engines())("campaign pages on $name", (engine) => {
       await box("chuanshan.gov", false);
       expect(chuanshan).not.toContain("市住房城乡建设局");
       expect(res.body).toMatch(/name="remindAfterMin" type="text" value="15"/);
-      expect(res.body).toMatch(/name="escalateAfterMin" type="text" value="30"/);
+      expect(res.body).toMatch(
+        /name="escalateAfterMin" type="text" value="30"/,
+      );
       expect(res.body).toMatch(/name="reportDue" type="time" value="17:00"/);
       expect(res.body).toMatch(/name="summaryAt" type="time" value="18:00"/);
       expect(res.body).toContain('data-issue-for="sites.1.unitIds"');
@@ -212,9 +218,15 @@ describe.each(engines())("campaign pages on $name", (engine) => {
       expect(res.status).toBe(200);
       expect(res.body).toContain("市人力资源社会保障局接访点");
       expect(res.body).toContain("船山区人社局接访点");
-      expect(res.body).toContain("冯敏（建筑市场监管科科员） 13800000015：10月1日—10月2日");
-      expect(res.body).toContain("刘芳（质量安全科科员） 13900000021：10月3日—10月4日");
-      expect(res.body).toMatch(/<strong>市公安局<\/strong>\s*<p class="late">尚未指派接访人员/);
+      expect(res.body).toContain(
+        "冯敏（建筑市场监管科科员） 13800000015：10月1日—10月2日",
+      );
+      expect(res.body).toContain(
+        "刘芳（质量安全科科员） 13900000021：10月3日—10月4日",
+      );
+      expect(res.body).toMatch(
+        /<strong>市公安局<\/strong>\s*<p class="late">尚未指派接访人员/,
+      );
       expect(res.body).toContain(`href="/campaigns/${id}/officers">修改指派`);
       expect(res.body).not.toContain("确认取消活动");
     });
@@ -224,7 +236,9 @@ describe.each(engines())("campaign pages on $name", (engine) => {
       await nameHousingOfficers(id);
 
       for (const name of ["王建国", "陈静"]) {
-        expect((await page(`/campaigns/${id}`, name)).body).toContain("13800000015");
+        expect((await page(`/campaigns/${id}`, name)).body).toContain(
+          "13800000015",
+        );
       }
       for (const name of ["周强", "马晓林", "赵磊"]) {
         const body = (await page(`/campaigns/${id}`, name)).body;
@@ -268,7 +282,9 @@ describe.each(engines())("campaign pages on $name", (engine) => {
       expect(wu.status).toBe(403);
       expect(wu.body).toContain("不在“2026年国庆节集中接访”的派员单位名单中");
       expect(zhang.status).toBe(200);
-      expect(zhang.body).toMatch(/<option value="\d+">冯敏（建筑市场监管科科员）<\/option>/);
+      expect(zhang.body).toMatch(
+        /<option value="\d+">冯敏（建筑市场监管科科员）<\/option>/,
+      );
       expect(zhang.body).toContain('id="officer-row-template"');
       expect(zhang.body).toContain('data-show-when="officers.0.personId="');
     });
@@ -277,9 +293,12 @@ describe.each(engines())("campaign pages on $name", (engine) => {
       const id = await create();
       const feng = await personId("冯敏");
       await post(`/api/campaigns/${id}/officers`, "张伟", {
-        officers: [{ personId: String(feng), dates: [
-          "2026-10-01", "2026-10-02", "2026-10-03",
-        ] }],
+        officers: [
+          {
+            personId: String(feng),
+            dates: ["2026-10-01", "2026-10-02", "2026-10-03"],
+          },
+        ],
       });
       web.clock.set(at("2026-10-02T08:55"));
       await web.bot.attendance.checkIn(await demo(web.bot, "冯敏"), "t-in-1");
@@ -292,8 +311,12 @@ describe.each(engines())("campaign pages on $name", (engine) => {
         .split('id="officer-row-template"')[0];
       expect(row).toMatch(new RegExp(`<option value="${feng}" selected>`));
       expect(row).toMatch(/value="2026-10-01" checked disabled> 10月1日 周四/);
-      expect(row).toMatch(/value="2026-10-02" checked disabled> 10月2日 周五（已签到）/);
-      expect(row).toContain('<input type="hidden" name="officers.0.dates[]" value="2026-10-02">');
+      expect(row).toMatch(
+        /value="2026-10-02" checked disabled> 10月2日 周五（已签到）/,
+      );
+      expect(row).toContain(
+        '<input type="hidden" name="officers.0.dates[]" value="2026-10-02">',
+      );
       expect(row).toMatch(/value="2026-10-03" checked> 10月3日/);
       expect(row).toMatch(/value="2026-10-04"> 10月4日/);
       expect(row).not.toContain("删除此行");
@@ -305,7 +328,12 @@ describe.each(engines())("campaign pages on $name", (engine) => {
       const res = await post(`/api/campaigns/${id}/officers`, "张伟", {
         officers: [
           { personId: String(await personId("冯敏")) },
-          { name: "刘芳", title: "科员", phone: "12345", dates: ["2026-10-01"] },
+          {
+            name: "刘芳",
+            title: "科员",
+            phone: "12345",
+            dates: ["2026-10-01"],
+          },
         ],
       });
 
@@ -336,13 +364,16 @@ describe.each(engines())("campaign pages on $name", (engine) => {
       const outside = await page(path("2026-10-05"), "马晓林");
       const nonsense = await page(path("2026-13-01"), "马晓林");
       const wrongSite = await page(
-        `/campaigns/${id}/sites/${site + 100}/dispatch/2026-10-01`, "马晓林",
+        `/campaigns/${id}/sites/${site + 100}/dispatch/2026-10-01`,
+        "马晓林",
       );
 
       expect(early.status).toBe(409);
       expect(early.body).toContain("10月1日还没到，不能提前报送日调度");
       expect(other.status).toBe(403);
-      expect(other.body).toContain("只有船山区人社局（船山区人社局接访点）的工作人员可以报送日调度");
+      expect(other.body).toContain(
+        "只有船山区人社局（船山区人社局接访点）的工作人员可以报送日调度",
+      );
       expect(outside.status).toBe(404);
       expect(nonsense.status).toBe(404);
       expect(wrongSite.status).toBe(404);
@@ -364,8 +395,15 @@ describe.each(engines())("campaign pages on $name", (engine) => {
       web.clock.set(at("2026-10-01T17:30"));
 
       const res = await post(
-        `/api/campaigns/${id}/sites/${site}/dispatch/2026-10-01`, "马晓林",
-        { visits: "-1", visitors: "2", cases: "0", amount: "0", incidents: "0" },
+        `/api/campaigns/${id}/sites/${site}/dispatch/2026-10-01`,
+        "马晓林",
+        {
+          visits: "-1",
+          visitors: "2",
+          cases: "0",
+          amount: "0",
+          incidents: "0",
+        },
       );
 
       expect(res.status).toBe(422);
@@ -385,14 +423,19 @@ describe.each(engines())("campaign pages on $name", (engine) => {
     expect((await nameHousingOfficers(id)).status).toBe(200);
     const qian = await personId("钱进");
     const named = await post(`/api/campaigns/${id}/officers`, "赵磊", {
-      officers: [{ personId: String(qian), dates: [
-        "2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04",
-      ] }],
+      officers: [
+        {
+          personId: String(qian),
+          dates: ["2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04"],
+        },
+      ],
     });
     expect(named.status).toBe(200);
     expect(named.body.message).toContain("活动期间每天都有人值班");
     const form = await page(`/campaigns/${id}/officers`, "张伟");
-    expect(form.body).toMatch(/<option value="\d+" selected>刘芳（质量安全科科员）/);
+    expect(form.body).toMatch(
+      /<option value="\d+" selected>刘芳（质量安全科科员）/,
+    );
 
     // 冯敏 checks in on the first morning; 钱进 does not.
     web.clock.set(at("2026-10-01T08:50"));
@@ -405,14 +448,21 @@ describe.each(engines())("campaign pages on $name", (engine) => {
     expect(blank.status).toBe(200);
     expect(blank.body).toContain("报送日调度");
     const report = {
-      visits: "3", visitors: "7", cases: "2", amount: "12000.50",
-      incidents: "0", remarks: "接待讨薪群众 3 批",
+      visits: "3",
+      visitors: "7",
+      cases: "2",
+      amount: "12000.50",
+      incidents: "0",
+      remarks: "接待讨薪群众 3 批",
     };
     const filed = await post(`/api${dispatch}`, "马晓林", report);
     expect(filed.status).toBe(200);
-    expect(filed.body.message).toContain("已报送船山区人社局接访点10月1日日调度");
+    expect(filed.body.message).toContain(
+      "已报送船山区人社局接访点10月1日日调度",
+    );
     const corrected = await post(`/api${dispatch}`, "马晓林", {
-      ...report, visitors: "8",
+      ...report,
+      visitors: "8",
     });
     expect(corrected.body.message).toContain("已更正");
     const again = await page(dispatch, "马晓林");
@@ -432,22 +482,28 @@ describe.each(engines())("campaign pages on $name", (engine) => {
     expect(noReason.status).toBe(422);
     expect(noReason.body.error.issues[0].field).toBe("remarks");
     const stranger = await post(record, "赵磊", {
-      checkedIn: "09:05", remarks: "手机没电",
+      checkedIn: "09:05",
+      remarks: "手机没电",
     });
     expect(stranger.status).toBe(403);
     const otherCampaign = await post(
-      `/api/campaigns/${id + 1}/shifts/${shift}/attendance`, "马晓林",
+      `/api/campaigns/${id + 1}/shifts/${shift}/attendance`,
+      "马晓林",
       { checkedIn: "09:05", remarks: "手机没电" },
     );
     expect(otherCampaign.status).toBe(404);
     const recorded = await post(record, "马晓林", {
-      checkedIn: "09:05", checkedOut: "17:00", remarks: "手机没电，已核实到岗",
+      checkedIn: "09:05",
+      checkedOut: "17:00",
+      remarks: "手机没电，已核实到岗",
     });
     expect(recorded.status).toBe(200);
     expect(recorded.body.message).toContain("已为钱进补登10月1日到岗");
 
     const after = await page(rollPath, "马晓林");
-    expect(after.body).toContain("09:05 签到（迟到 5 分钟），17:00 签退，接访点补登");
+    expect(after.body).toContain(
+      "09:05 签到（迟到 5 分钟），17:00 签退，接访点补登",
+    );
     expect(after.body).toContain("补登原因：手机没电，已核实到岗");
     expect(after.body).not.toContain(`data-api="${record}"`);
 

@@ -42,7 +42,12 @@ export function campaignPageRoutes(): Router<WebState> {
     const { bot } = ctx.state;
     const today = dateOf(bot.ctx.clock.now());
     const since = addDays(today, -RECENT_DAYS);
-    const campaigns = await campaignsOf(bot.ctx, bot.ctx.store.db, person, since);
+    const campaigns = await campaignsOf(
+      bot.ctx,
+      bot.ctx.store.db,
+      person,
+      since,
+    );
     const units = await bot.ctx.directory.units();
     ctx.type = "html";
     ctx.body = campaignListPage({
@@ -77,7 +82,13 @@ export function campaignPageRoutes(): Router<WebState> {
       view.campaign.id,
     );
     ctx.type = "html";
-    ctx.body = campaignPage({ person, view, dispatches, now, today: dateOf(now) });
+    ctx.body = campaignPage({
+      person,
+      view,
+      dispatches,
+      now,
+      today: dateOf(now),
+    });
   });
 
   router.get("/campaigns/:id/officers", async (ctx) => {
@@ -86,7 +97,11 @@ export function campaignPageRoutes(): Router<WebState> {
     const today = dateOf(now);
     const site = assertCanOpenOfficers(person, view, today);
     const { bot } = ctx.state;
-    const people = await peopleOfUnit(bot.ctx, bot.ctx.store.db, person.unit.id);
+    const people = await peopleOfUnit(
+      bot.ctx,
+      bot.ctx.store.db,
+      person.unit.id,
+    );
     ctx.type = "html";
     ctx.body = officersPage({ person, view, site, people, today });
   });
@@ -98,7 +113,11 @@ export function campaignPageRoutes(): Router<WebState> {
     const date = routeDate(ctx, "该日期的日调度");
     assertCanOpenDispatch(person, view, site, date, dateOf(now));
     const { bot } = ctx.state;
-    const reports = await dispatchesOf(bot.ctx, bot.ctx.store.db, view.campaign.id);
+    const reports = await dispatchesOf(
+      bot.ctx,
+      bot.ctx.store.db,
+      view.campaign.id,
+    );
     ctx.type = "html";
     ctx.body = dispatchPage({
       person,
