@@ -26,7 +26,7 @@ export interface ParsedExportRequest extends ExportRequest {
 }
 
 export const EXPORT_USAGE =
-  `导出 表格 期间，如：导出 反馈表 2026-10；导出 回执 ${NUMBER_EXAMPLE}；` +
+  `导出 表格 期间或活动，如：导出 反馈表 2026-10；导出 回执 ${NUMBER_EXAMPLE}；` +
   `导出 考勤表 ${CAMPAIGN_EXAMPLE} 船山区；导出 接访报告 ${CAMPAIGN_EXAMPLE}。` +
   `可以导出：${tableList()}。`;
 
