@@ -85,6 +85,9 @@ export const campaignLabels: Record<string, string> = {
   reportDue: "日调度报送截止时间",
   summaryAt: "每日汇总时间",
   sites: "接访点",
+  hostUnitId: "接访点（人社部门）",
+  address: "接访点地址",
+  unitIds: "派员单位",
   submissionId: "提交编号",
 };
 

@@ -250,8 +250,12 @@ export class CampaignService {
     const unit = new Map(rows.filter((u) => u.active).map((u) => [u.id, u]));
     const hosts = new Set<number>();
     const placed = new Map<number, number>();
+    const labelOf = (i: number) => {
+      const host = unit.get(sites[i].hostUnitId);
+      return host ? `${host.shortName}接访点` : `第 ${i + 1} 个接访点`;
+    };
     sites.forEach((site, i) => {
-      const label = `第 ${i + 1} 个接访点`;
+      const label = labelOf(i);
       const host = unit.get(site.hostUnitId);
       if (!host || host.kind !== "hrss") {
         issues.push({
@@ -287,7 +291,7 @@ export class CampaignService {
           issues.push({
             field: `sites.${i}.unitIds`,
             message:
-              `第 ${i + 1} 个接访点：${unit.get(uid)?.shortName ?? "该单位"}本身是接访点，` +
+              `${labelOf(i)}：${unit.get(uid)?.shortName ?? "该单位"}本身是接访点，` +
               "不需要再作为派员单位",
           });
         }
@@ -397,7 +401,7 @@ export class CampaignService {
             q,
             acting,
             officer,
-            label,
+            { label, field: `officers.${i}` },
             issues,
             now,
           );
@@ -542,10 +546,11 @@ export class CampaignService {
     q: Db,
     acting: Acting,
     officer: { personId?: number; name: string; title: string; phone?: string },
-    label: string,
+    where: { label: string; field: string },
     issues: { field: string; message: string }[],
     now: number,
   ): Promise<number | undefined> {
+    const { label, field } = where;
     const unit = acting.person.unit;
     const { people } = this.ctx.store.t;
     if (officer.personId !== undefined) {
@@ -555,21 +560,22 @@ export class CampaignService {
         .where(and(eq(people.id, officer.personId), eq(people.active, true)));
       if (!row || row.unitId !== unit.id) {
         issues.push({
-          field: "officers",
+          field: `${field}.personId`,
           message: `${label}：只能从${unit.shortName}的人员中选择`,
         });
         return undefined;
       }
       return row.id;
     }
-    const missing = [
-      !officer.name && "姓名",
-      !officer.title && "职务",
-      !officer.phone && "联系电话",
-    ].filter(Boolean);
+    const blanks = [
+      ["name", !officer.name && "姓名"],
+      ["title", !officer.title && "职务"],
+      ["phone", !officer.phone && "联系电话"],
+    ].filter(([, what]) => what);
+    const missing = blanks.map(([, what]) => what);
     if (missing.length > 0) {
       issues.push({
-        field: "officers",
+        field: `${field}.${blanks[0][0]}`,
         message: `${label}：请从名单中选择，或填写新人员的${missing.join("、")}`,
       });
       return undefined;
@@ -638,6 +644,7 @@ export class CampaignService {
         const view = await loadCampaign(this.ctx, q, id);
         const site = siteOf(view, siteId);
         assertSiteStaff(acting.person, view, site, "报送日调度");
+        assertActive(view);
         if (!view.days.includes(date)) {
           throw notFound("该日期的日调度");
         }
@@ -755,6 +762,7 @@ export class CampaignService {
       const view = await loadCampaign(this.ctx, q, shift.campaignId);
       const site = siteOf(view, shift.siteId);
       assertSiteStaff(acting.person, view, site, "补登到岗");
+      assertActive(view);
       if (shift.checkedInAt !== null) {
         throw conflict(
           "already_checked_in",
@@ -810,6 +818,12 @@ export class CampaignService {
     return (await this.ctx.directory.peopleWithRole(unitId, roles)).map(
       (p) => p.id,
     );
+  }
+}
+
+function assertActive(view: CampaignView): void {
+  if (view.campaign.status !== "active") {
+    throw conflict("campaign_cancelled", "该集中接访活动已取消，不再办理。");
   }
 }
 

@@ -307,6 +307,47 @@ describe.each(engines())("reception campaign on $name", (engine) => {
     expect(rows[0].visitors).toBe(12);
   });
 
+  it("stops taking reports once the campaign is cancelled", async () => {
+    clock.set(at("2026-10-01T16:00"));
+    const { loadCampaign } = await import("../../src/campaigns/view.js");
+    const site = (await loadCampaign(bot.ctx, bot.ctx.store.db, id)).sites[1];
+    await bot.campaigns.cancel(await demo(bot, "王建国"), id);
+    const ma = await demo(bot, "马晓林");
+    const report = {
+      visits: "1",
+      visitors: "1",
+      cases: "0",
+      amount: "0",
+      incidents: "0",
+    };
+    await expect(
+      bot.campaigns.submitDispatch(ma, id, site.site.id, "2026-10-01", report),
+    ).rejects.toThrow("该集中接访活动已取消");
+  });
+
+  it("puts a wrong officer's error on that officer's row", async () => {
+    const zhao = await demo(bot, "赵磊");
+    const feng = (await demo(bot, "冯敏")).person;
+    const error = await bot.campaigns
+      .nominate(zhao, id, {
+        officers: [
+          {
+            name: "孔亮",
+            title: "",
+            phone: "13900001111",
+            dates: ["2026-10-01"],
+          },
+          { personId: String(feng.id), dates: ["2026-10-02"] },
+        ],
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => i.field)).toEqual([
+      "officers.0.title",
+      "officers.1.personId",
+    ]);
+  });
+
   it("lets the site record an officer who could not check in", async () => {
     await nominate(bot, "赵磊", id, [{ name: "钱进", dates: ["2026-10-01"] }]);
     clock.set(at("2026-10-01T12:00"));
