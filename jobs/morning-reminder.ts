@@ -3,22 +3,29 @@
  * unit has something to do. It lists the referrals waiting for the unit's
  * receipt, the unit's feedback due within REMIND_WITHIN_WORKDAYS working
  * days, due today or overdue, and the cases the unit passed down and
- * supervises (督办) that are due soon or overdue. A liaison whose unit has
- * nothing to do gets nothing.
+ * supervises (督办) that are due soon or overdue; for new projects, the
+ * site checks its HRSS must make and the corrections its projects owe,
+ * on the same horizon. A liaison whose unit has nothing to do gets
+ * nothing.
  */
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { ClockRow } from "../src/clocks/engine.js";
 import { REMIND_WITHIN_WORKDAYS } from "../src/clocks/rules.js";
 import type { Config } from "../src/config.js";
+import { findingsOf } from "../src/projects/view.js";
 import type { ReferralRow } from "../src/referrals/view.js";
 import { endOfDate, type IsoDate } from "../src/time.js";
+import { findingsText } from "../src/projects/forms.js";
 import {
   DEFAULT_BATCH,
   deadlineText,
+  dueProjects,
   dueReferrals,
+  projectTitle,
   referralTitle,
   shortDate,
   UnitNames,
+  type ProjectItem,
 } from "./items.js";
 import type { JobResult, JobRun } from "./job.js";
 
@@ -37,16 +44,22 @@ interface Line {
   dueDate?: IsoDate;
 }
 
-/** One unit's items: its own referrals, and those it supervises. */
+/**
+ * One unit's items: its own referrals, those it supervises, the projects
+ * it must check on site (an HRSS) and those it must see corrected.
+ */
 interface Agenda {
   own: Map<number, Line>;
   supervised: Map<number, Line>;
+  checks: ProjectItem[];
+  corrections: ProjectItem[];
 }
 
 export async function run(r: JobRun): Promise<JobResult> {
   const agendas = new Map<number, Agenda>();
   await collectReceipts(r, agendas);
   await collectDeadlines(r, agendas);
+  await collectProjects(r, agendas);
 
   const { ctx } = r.bot;
   const names = new UnitNames(ctx);
@@ -55,7 +68,11 @@ export async function run(r: JobRun): Promise<JobResult> {
   for (const [unitId, agenda] of agendas) {
     const liaisons = await ctx.directory.peopleWithRole(unitId, ["liaison"]);
     counts.units++;
-    counts.items += agenda.own.size + agenda.supervised.size;
+    counts.items +=
+      agenda.own.size +
+      agenda.supervised.size +
+      agenda.checks.length +
+      agenda.corrections.length;
     if (liaisons.length === 0) {
       counts.noLiaison++;
       r.log.warn({ unitId }, "morning-reminder: unit has no liaison to remind");
@@ -92,7 +109,12 @@ export async function run(r: JobRun): Promise<JobResult> {
 function agendaOf(agendas: Map<number, Agenda>, unitId: number): Agenda {
   let agenda = agendas.get(unitId);
   if (!agenda) {
-    agenda = { own: new Map(), supervised: new Map() };
+    agenda = {
+      own: new Map(),
+      supervised: new Map(),
+      checks: [],
+      corrections: [],
+    };
     agendas.set(unitId, agenda);
   }
   return agenda;
@@ -172,6 +194,25 @@ async function collectDeadlines(r: JobRun, agendas: Map<number, Agenda>) {
   }
 }
 
+/** Site checks and corrections due on the same horizon as feedback. */
+async function collectProjects(r: JobRun, agendas: Map<number, Agenda>) {
+  const last = r.cal.addWorkdays(r.today, REMIND_WITHIN_WORKDAYS).due;
+  const pages = dueProjects(r.bot.ctx, {
+    horizon: endOfDate(last),
+    batchSize: r.batchSize,
+  });
+  for await (const page of pages) {
+    for (const item of page) {
+      const agenda = agendaOf(agendas, item.clock.unitId);
+      if (item.clock.rule === "project.check") {
+        agenda.checks.push(item);
+      } else {
+        agenda.corrections.push(item);
+      }
+    }
+  }
+}
+
 async function message(
   r: JobRun,
   names: UnitNames,
@@ -203,6 +244,28 @@ async function message(
       lines.push(
         `- ${referralTitle(r.bot.ctx, line.referral)}｜${handler}办理｜` +
           deadlineText(r.cal, line.dueDate!, r.now),
+      );
+    }
+  }
+
+  const unit = await names.short(unitId);
+  if (agenda.checks.length > 0) {
+    lines.push(`${unit}待现场核查的新开工项目 ${agenda.checks.length} 个：`);
+    for (const { clock, project } of agenda.checks) {
+      lines.push(
+        `- ${projectTitle(r.bot.ctx, project)}｜` +
+          `${await names.short(project.unitId)}报送｜` +
+          deadlineText(r.cal, clock.dueDate, r.now, "核查期限"),
+      );
+    }
+  }
+  if (agenda.corrections.length > 0) {
+    lines.push(`${unit}待整改的项目 ${agenda.corrections.length} 个：`);
+    for (const { clock, project, check } of agenda.corrections) {
+      lines.push(
+        `- ${projectTitle(r.bot.ctx, project)}｜` +
+          `问题：${findingsText(findingsOf(check))}｜` +
+          deadlineText(r.cal, clock.dueDate, r.now, "整改期限"),
       );
     }
   }

@@ -4,13 +4,26 @@
  * unit) and where things stand (waiting for receipt, for feedback, for
  * review, overdue by unit). It runs daily and posts on the first working
  * day of the ISO week on or after the configured weekday, so a holiday
- * Monday moves it to the next working day. The group is a wide audience:
- * complainants' names are masked.
+ * Monday moves it to the next working day. Once new projects are in use,
+ * it also counts last week's reports, checks and omissions and where
+ * checks and corrections stand. The group is a wide audience:
+ * complainants' names and project managers' names and phones are masked.
  */
-import { and, count, countDistinct, eq, gte, lt, lte, sum } from "drizzle-orm";
+import {
+  and,
+  count,
+  countDistinct,
+  eq,
+  gte,
+  lt,
+  lte,
+  sql,
+  sum,
+} from "drizzle-orm";
 import type { Calendar } from "../src/calendar/calendar.js";
 import type { Config } from "../src/config.js";
-import { maskName } from "../src/mask.js";
+import { maskName, maskPhone } from "../src/mask.js";
+import { omissionCounts } from "../src/projects/stats.js";
 import {
   addDays,
   DAY_MS,
@@ -21,11 +34,13 @@ import {
 } from "../src/time.js";
 import { formatYuan } from "../src/validation.js";
 import {
+  dueProjects,
   dueReferrals,
   push,
   shortDate,
   UnitNames,
   type DueItem,
+  type ProjectItem,
 } from "./items.js";
 import type { JobResult, JobRun } from "./job.js";
 
@@ -98,7 +113,8 @@ export async function run(r: JobRun): Promise<JobResult> {
   const monday = mondayOf(r.today);
   const week = await lastWeek(r, addDays(monday, -7));
   const state = await currentState(r);
-  const text = await message(r, week, state);
+  const projects = await projectState(r, addDays(monday, -7));
+  const text = await message(r, week, state, projects);
   const queued = await ctx.store.tx((q) =>
     ctx.outbox.enqueue(
       q,
@@ -220,7 +236,12 @@ async function currentState(r: JobRun): Promise<State> {
   };
 }
 
-async function message(r: JobRun, week: Week, state: State) {
+async function message(
+  r: JobRun,
+  week: Week,
+  state: State,
+  projects: Projects | undefined,
+) {
   const names = new UnitNames(r.bot.ctx);
   const n = (status: string) => state.byStatus.get(status) ?? 0;
   const lines = [
@@ -247,6 +268,9 @@ async function message(r: JobRun, week: Week, state: State) {
     lines.push("逾期未反馈：无");
   } else {
     await overdueLines(r, names, state, lines);
+  }
+  if (projects) {
+    await projectLines(r, names, projects, lines);
   }
   // The tables themselves hold names in full: never in the group, only
   // to whoever asks, from the page or by command.
@@ -292,4 +316,148 @@ async function overdueLine(r: JobRun, names: UnitNames, item: DueItem) {
     `${await names.short(clock.unitId)}｜${referral.number} ${caseName}` +
     `（投诉人${masked}）｜已逾期 ${days} 个工作日`
   );
+}
+
+interface Projects {
+  reported: number;
+  reportedLate: number;
+  checked: number;
+  withFindings: number;
+  omissions: number;
+  /** Projects waiting for their site check, and how many are overdue. */
+  toCheck: number;
+  checksOverdue: number;
+  correcting: number;
+  correctionsOverdue: ProjectItem[];
+  /** This year's omissions per unit. */
+  yearOmissions: { unitName: string; omissions: number }[];
+}
+
+/**
+ * Last week's reports, checks and confirmed omissions, and where checks
+ * and corrections stand; undefined while no project or clue exists.
+ */
+async function projectState(
+  r: JobRun,
+  from: IsoDate,
+): Promise<Projects | undefined> {
+  const { db, t } = r.bot.ctx.store;
+  const [anyProject] = await db
+    .select({ id: t.projects.id })
+    .from(t.projects)
+    .limit(1);
+  const [anyClue] = await db
+    .select({ id: t.projectClues.id })
+    .from(t.projectClues)
+    .limit(1);
+  if (!anyProject && !anyClue) {
+    return undefined;
+  }
+
+  const to = addDays(from, 6);
+  const start = startOfDate(from);
+  const end = endOfDate(to);
+  const p = t.projects;
+  const [reported] = await db
+    .select({
+      n: count(),
+      late: sum(sql`case when ${p.reportLateDays} > 0 then 1 else 0 end`),
+    })
+    .from(p)
+    .where(and(gte(p.reportedDate, from), lte(p.reportedDate, to)));
+  const c = t.siteChecks;
+  const [checked] = await db
+    .select({
+      n: count(),
+      found: sum(sql`case when ${c.findings} <> '[]' then 1 else 0 end`),
+    })
+    .from(c)
+    .where(and(gte(c.recordedAt, start), lt(c.recordedAt, end)));
+  const k = t.projectClues;
+  const [omitted] = await db
+    .select({ n: count() })
+    .from(k)
+    .where(
+      and(
+        eq(k.status, "omission"),
+        gte(k.decidedAt, start),
+        lt(k.decidedAt, end),
+      ),
+    );
+  const statuses = await db
+    .select({ status: p.status, n: count() })
+    .from(p)
+    .groupBy(p.status);
+  const byStatus = new Map(statuses.map((x) => [x.status, Number(x.n)]));
+
+  const horizon = endOfDate(r.cal.dueDateOverdueBy(r.today, 1));
+  let checksOverdue = 0;
+  const correctionsOverdue: ProjectItem[] = [];
+  const pages = dueProjects(r.bot.ctx, { horizon, batchSize: r.batchSize });
+  for await (const page of pages) {
+    for (const item of page) {
+      if (item.clock.rule === "project.check") {
+        checksOverdue++;
+      } else {
+        correctionsOverdue.push(item);
+      }
+    }
+  }
+  const year = Number(r.today.slice(0, 4));
+  return {
+    // SUM is NULL over no rows, and a decimal string on MySQL.
+    reported: Number(reported.n),
+    reportedLate: Number(reported.late ?? 0),
+    checked: Number(checked.n),
+    withFindings: Number(checked.found ?? 0),
+    omissions: Number(omitted.n),
+    toCheck: byStatus.get("reported") ?? 0,
+    checksOverdue,
+    correcting: byStatus.get("correcting") ?? 0,
+    correctionsOverdue,
+    yearOmissions: (await omissionCounts(r.bot.ctx, year)).map((o) => ({
+      unitName: o.unitName,
+      omissions: o.omissions,
+    })),
+  };
+}
+
+async function projectLines(
+  r: JobRun,
+  names: UnitNames,
+  x: Projects,
+  lines: string[],
+): Promise<void> {
+  lines.push(
+    `新开工项目：上周报送 ${x.reported} 个` +
+      (x.reportedLate > 0 ? `（迟报 ${x.reportedLate} 个）` : "") +
+      `，现场核查 ${x.checked} 个` +
+      (x.withFindings > 0 ? `（发现问题 ${x.withFindings} 个）` : "") +
+      `，确认漏报 ${x.omissions} 个`,
+    `新开工项目当前：待现场核查 ${x.toCheck} 个` +
+      (x.checksOverdue > 0 ? `（逾期 ${x.checksOverdue} 个）` : "") +
+      `，待整改 ${x.correcting} 个` +
+      (x.correctionsOverdue.length > 0
+        ? `（逾期 ${x.correctionsOverdue.length} 个）`
+        : ""),
+  );
+  for (const item of x.correctionsOverdue.slice(0, MAX_LISTED)) {
+    const { project, clock } = item;
+    const days = r.cal.workdaysAfter(clock.dueDate, r.today);
+    lines.push(
+      `- ${await names.short(project.unitId)}｜${project.name}` +
+        `（项目负责人${maskName(project.manager)}，${maskPhone(project.phone)}）` +
+        `｜整改已逾期 ${days} 个工作日`,
+    );
+  }
+  if (x.correctionsOverdue.length > MAX_LISTED) {
+    lines.push(
+      `- 另有 ${x.correctionsOverdue.length - MAX_LISTED} 个，详见系统`,
+    );
+  }
+  if (x.yearOmissions.length > 0) {
+    const year = r.today.slice(0, 4);
+    const parts = x.yearOmissions.map((o) => `${o.unitName} ${o.omissions} 个`);
+    lines.push(`${year} 年累计漏报：${parts.join("，")}`);
+  }
 }

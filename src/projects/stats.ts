@@ -12,6 +12,7 @@ import {
   eq,
   gt,
   gte,
+  inArray,
   lte,
   sql,
   type SQL,
@@ -158,6 +159,30 @@ export async function officeList(
     (o) => o.omissions >= OMISSIONS_TO_ESCALATE,
   );
   return { year, lateReports: lateList, omissions };
+}
+
+/**
+ * Units whose omissions reach OMISSIONS_TO_ESCALATE in one of the years,
+ * with the count.
+ */
+export async function omissionsReaching(
+  ctx: AppContext,
+  years: number[],
+): Promise<{ unitId: number; year: number; omissions: number }[]> {
+  const c = ctx.store.t.projectClues;
+  const n = count();
+  const rows = await ctx.store.db
+    .select({ unitId: c.responsibleUnitId, year: c.omissionYear, n })
+    .from(c)
+    .where(and(inArray(c.omissionYear, years), eq(c.status, "omission")))
+    .groupBy(c.omissionYear, c.responsibleUnitId)
+    .having(gte(n, OMISSIONS_TO_ESCALATE))
+    .orderBy(asc(c.omissionYear), asc(c.responsibleUnitId));
+  return rows.map((r) => ({
+    unitId: r.unitId,
+    year: r.year!,
+    omissions: Number(r.n),
+  }));
 }
 
 /** Adds each unit's short name. */
