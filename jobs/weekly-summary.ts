@@ -9,27 +9,24 @@
  * checks and corrections stand. The group is a wide audience:
  * complainants' names and project managers' names and phones are masked.
  */
-import {
-  and,
-  count,
-  countDistinct,
-  eq,
-  gte,
-  lt,
-  lte,
-  sql,
-  sum,
-} from "drizzle-orm";
+import { and, count, countDistinct, eq, gte, lt, lte, sum } from "drizzle-orm";
 import type { Calendar } from "../src/calendar/calendar.js";
 import type { Config } from "../src/config.js";
 import { maskName, maskPhone } from "../src/mask.js";
-import { omissionCounts } from "../src/projects/stats.js";
+import {
+  omissionCounts,
+  projectsInUse,
+  statusCounts,
+  weekFigures,
+  type WeekFigures,
+} from "../src/projects/stats.js";
 import {
   addDays,
   DAY_MS,
   endOfDate,
   mondayOf,
   startOfDate,
+  yearOf,
   type IsoDate,
 } from "../src/time.js";
 import { formatYuan } from "../src/validation.js";
@@ -318,12 +315,7 @@ async function overdueLine(r: JobRun, names: UnitNames, item: DueItem) {
   );
 }
 
-interface Projects {
-  reported: number;
-  reportedLate: number;
-  checked: number;
-  withFindings: number;
-  omissions: number;
+interface Projects extends WeekFigures {
   /** Projects waiting for their site check, and how many are overdue. */
   toCheck: number;
   checksOverdue: number;
@@ -341,59 +333,17 @@ async function projectState(
   r: JobRun,
   from: IsoDate,
 ): Promise<Projects | undefined> {
-  const { db, t } = r.bot.ctx.store;
-  const [anyProject] = await db
-    .select({ id: t.projects.id })
-    .from(t.projects)
-    .limit(1);
-  const [anyClue] = await db
-    .select({ id: t.projectClues.id })
-    .from(t.projectClues)
-    .limit(1);
-  if (!anyProject && !anyClue) {
+  const { ctx } = r.bot;
+  if (!(await projectsInUse(ctx))) {
     return undefined;
   }
-
-  const to = addDays(from, 6);
-  const start = startOfDate(from);
-  const end = endOfDate(to);
-  const p = t.projects;
-  const [reported] = await db
-    .select({
-      n: count(),
-      late: sum(sql`case when ${p.reportLateDays} > 0 then 1 else 0 end`),
-    })
-    .from(p)
-    .where(and(gte(p.reportedDate, from), lte(p.reportedDate, to)));
-  const c = t.siteChecks;
-  const [checked] = await db
-    .select({
-      n: count(),
-      found: sum(sql`case when ${c.findings} <> '[]' then 1 else 0 end`),
-    })
-    .from(c)
-    .where(and(gte(c.recordedAt, start), lt(c.recordedAt, end)));
-  const k = t.projectClues;
-  const [omitted] = await db
-    .select({ n: count() })
-    .from(k)
-    .where(
-      and(
-        eq(k.status, "omission"),
-        gte(k.decidedAt, start),
-        lt(k.decidedAt, end),
-      ),
-    );
-  const statuses = await db
-    .select({ status: p.status, n: count() })
-    .from(p)
-    .groupBy(p.status);
-  const byStatus = new Map(statuses.map((x) => [x.status, Number(x.n)]));
+  const week = await weekFigures(ctx, from, addDays(from, 6));
+  const byStatus = await statusCounts(ctx);
 
   const horizon = endOfDate(r.cal.dueDateOverdueBy(r.today, 1));
   let checksOverdue = 0;
   const correctionsOverdue: ProjectItem[] = [];
-  const pages = dueProjects(r.bot.ctx, { horizon, batchSize: r.batchSize });
+  const pages = dueProjects(ctx, { horizon, batchSize: r.batchSize });
   for await (const page of pages) {
     for (const item of page) {
       if (item.clock.rule === "project.check") {
@@ -403,19 +353,14 @@ async function projectState(
       }
     }
   }
-  const year = Number(r.today.slice(0, 4));
+  const omissions = await omissionCounts(ctx, yearOf(r.today));
   return {
-    // SUM is NULL over no rows, and a decimal string on MySQL.
-    reported: Number(reported.n),
-    reportedLate: Number(reported.late ?? 0),
-    checked: Number(checked.n),
-    withFindings: Number(checked.found ?? 0),
-    omissions: Number(omitted.n),
+    ...week,
     toCheck: byStatus.get("reported") ?? 0,
     checksOverdue,
     correcting: byStatus.get("correcting") ?? 0,
     correctionsOverdue,
-    yearOmissions: (await omissionCounts(r.bot.ctx, year)).map((o) => ({
+    yearOmissions: omissions.map((o) => ({
       unitName: o.unitName,
       omissions: o.omissions,
     })),

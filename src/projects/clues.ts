@@ -27,7 +27,7 @@ import {
   coversUnit,
   requireClueDecider,
 } from "./permissions.js";
-import { identityKey } from "./reporting.js";
+import { identityKey } from "./intake.js";
 import {
   CLUE_STATUS,
   loadClue,

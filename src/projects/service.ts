@@ -50,35 +50,36 @@
  *   `officeList(person, year)`: per unit; HRSS and administrators.
  */
 import type { AppContext } from "../context.js";
+import { forbidden } from "../errors.js";
 import type { Person } from "../units/directory.js";
 import { Clues } from "./clues.js";
-import { Reporting } from "./reporting.js";
 import {
   assertCanSeeAll,
   assertCanView,
   assertHrssStaff,
   coversUnit,
 } from "./permissions.js";
+import { Reporting } from "./reporting.js";
 import { SiteChecks } from "./site-checks.js";
 import * as stats from "./stats.js";
+import { Uploads } from "./uploads.js";
 import {
   loadClue,
   loadProject,
   type ClueRow,
   type ProjectView,
 } from "./view.js";
-import { forbidden } from "../errors.js";
 
 export type { Acting, ClueOutcome, ProjectOutcome } from "./commands.js";
 export type { Candidate } from "./clues.js";
-export type { DuplicateRow, ImportOutcome, SheetCheck } from "./reporting.js";
-export { SheetRejected } from "./reporting.js";
+export type { DuplicateRow, ImportOutcome, SheetCheck } from "./uploads.js";
+export { SheetRejected } from "./uploads.js";
 export type { OfficeList, UnitTimeliness } from "./stats.js";
 
 export class ProjectService {
   readonly report: Reporting["report"];
-  readonly previewSheet: Reporting["previewSheet"];
-  readonly importSheet: Reporting["importSheet"];
+  readonly previewSheet: Uploads["previewSheet"];
+  readonly importSheet: Uploads["importSheet"];
   readonly recordCheck: SiteChecks["recordCheck"];
   readonly markCorrected: SiteChecks["markCorrected"];
   readonly recordClue: Clues["recordClue"];
@@ -88,11 +89,12 @@ export class ProjectService {
 
   constructor(private readonly ctx: AppContext) {
     const reporting = new Reporting(ctx);
+    const uploads = new Uploads(ctx);
     const checks = new SiteChecks(ctx);
     const clues = new Clues(ctx);
     this.report = reporting.report.bind(reporting);
-    this.previewSheet = reporting.previewSheet.bind(reporting);
-    this.importSheet = reporting.importSheet.bind(reporting);
+    this.previewSheet = uploads.previewSheet.bind(uploads);
+    this.importSheet = uploads.importSheet.bind(uploads);
     this.recordCheck = checks.recordCheck.bind(checks);
     this.markCorrected = checks.markCorrected.bind(checks);
     this.recordClue = clues.recordClue.bind(clues);

@@ -13,13 +13,15 @@ import {
   gt,
   gte,
   inArray,
+  lt,
   lte,
+  ne,
   sql,
   type SQL,
 } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { ESCALATION_WORKDAYS, OMISSIONS_TO_ESCALATE } from "../clocks/rules.js";
-import type { IsoDate } from "../time.js";
+import { endOfDate, startOfDate, type IsoDate } from "../time.js";
 
 export interface UnitTimeliness {
   unitId: number;
@@ -183,6 +185,81 @@ export async function omissionsReaching(
     year: r.year!,
     omissions: Number(r.n),
   }));
+}
+
+/** What happened in a week (inclusive dates), for the weekly summary. */
+export interface WeekFigures {
+  reported: number;
+  reportedLate: number;
+  /** Site checks recorded, and those with findings. */
+  checked: number;
+  withFindings: number;
+  /** Omissions confirmed. */
+  omissions: number;
+}
+
+/** Whether any project or clue exists yet. */
+export async function projectsInUse(ctx: AppContext): Promise<boolean> {
+  const { db, t } = ctx.store;
+  const [project] = await db
+    .select({ id: t.projects.id })
+    .from(t.projects)
+    .limit(1);
+  const [clue] = await db
+    .select({ id: t.projectClues.id })
+    .from(t.projectClues)
+    .limit(1);
+  return Boolean(project ?? clue);
+}
+
+export async function weekFigures(
+  ctx: AppContext,
+  from: IsoDate,
+  to: IsoDate,
+): Promise<WeekFigures> {
+  const { db, t } = ctx.store;
+  const start = startOfDate(from);
+  const end = endOfDate(to);
+  const p = t.projects;
+  const [reported] = await db
+    .select({ n: count(), late: countIf(gt(p.reportLateDays, 0)) })
+    .from(p)
+    .where(and(gte(p.reportedDate, from), lte(p.reportedDate, to)));
+  const c = t.siteChecks;
+  const [checked] = await db
+    .select({ n: count(), found: countIf(ne(c.findings, "[]")) })
+    .from(c)
+    .where(and(gte(c.recordedAt, start), lt(c.recordedAt, end)));
+  const k = t.projectClues;
+  const [omitted] = await db
+    .select({ n: count() })
+    .from(k)
+    .where(
+      and(
+        eq(k.status, "omission"),
+        gte(k.decidedAt, start),
+        lt(k.decidedAt, end),
+      ),
+    );
+  return {
+    reported: Number(reported.n),
+    reportedLate: Number(reported.late ?? 0),
+    checked: Number(checked.n),
+    withFindings: Number(checked.found ?? 0),
+    omissions: Number(omitted.n),
+  };
+}
+
+/** Projects per status now ("reported", "correcting"…). */
+export async function statusCounts(
+  ctx: AppContext,
+): Promise<Map<string, number>> {
+  const p = ctx.store.t.projects;
+  const rows = await ctx.store.db
+    .select({ status: p.status, n: count() })
+    .from(p)
+    .groupBy(p.status);
+  return new Map(rows.map((x) => [x.status, Number(x.n)]));
 }
 
 /** Adds each unit's short name. */
