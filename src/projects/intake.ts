@@ -27,6 +27,13 @@ export interface DuplicateRow {
   reportedDate: IsoDate;
 }
 
+/** A project just stored, the HRSS it went to, and its check deadline. */
+export interface StoredProject {
+  project: ProjectRecord;
+  hrss: Unit;
+  checkDue: IsoDate;
+}
+
 /** The identity of a project as the database keys it. */
 export function identityKey(name: string, builder: string): string {
   return createHash("sha256")
@@ -43,9 +50,8 @@ export abstract class ProjectIntake extends ProjectCommands {
     row: ProjectRow,
     area: Area,
     importId: number | null,
-  ) {
-    const unit = actor.person.unit;
-    const hrss = areas.hrssFor(unit);
+  ): Promise<StoredProject | undefined> {
+    const hrss = areas.hrssFor(actor.person.unit);
     if (!hrss) {
       throw new AppError(
         "hrss_missing",
@@ -53,16 +59,31 @@ export abstract class ProjectIntake extends ProjectCommands {
         409,
       );
     }
-    const { ctx } = this;
-    const t = ctx.store.t;
+    const created = await this.insert(s, actor, hrss, row, area, importId);
+    if (!created) {
+      return undefined;
+    }
+    const { timing, checkDue } = await this.startClocks(s, created);
+    const { projects } = this.ctx.store.t;
+    await s.q.update(projects).set(timing).where(eq(projects.id, created.id));
+    return { project: { ...created, ...timing }, hrss, checkDue };
+  }
+
+  /** The row as a project, once per identity; undefined if it exists. */
+  private async insert(
+    s: Step,
+    actor: Acting,
+    hrss: Unit,
+    row: ProjectRow,
+    area: Area,
+    importId: number | null,
+  ): Promise<ProjectRecord | undefined> {
+    const { store } = this.ctx;
     const key = identityKey(row.name, row.builder);
     const reportedDate = dateOf(s.now);
-    const { contractPriceFen, paymentProgressBp, ...fields } = row;
-    const inserted = await ctx.store.insertIfAbsent(s.q, t.projects, {
-      ...fields,
-      contractPriceFen,
-      paymentProgressBp,
-      unitId: unit.id,
+    const inserted = await store.insertIfAbsent(s.q, store.t.projects, {
+      ...row,
+      unitId: actor.person.unit.id,
       hrssUnitId: hrss.id,
       identityKey: key,
       region: area.region,
@@ -71,7 +92,7 @@ export abstract class ProjectIntake extends ProjectCommands {
       reportedDate,
       reportedAt: s.now,
       reportedBy: actor.person.id,
-      // Filled in below from the report clock: the engine counts.
+      // Set from the report clock once it is counted.
       reportDueDate: reportedDate,
       reportLateDays: 0,
       status: "reported",
@@ -84,45 +105,47 @@ export abstract class ProjectIntake extends ProjectCommands {
     }
     const [created] = await s.q
       .select()
-      .from(t.projects)
-      .where(eq(t.projects.identityKey, key));
+      .from(store.t.projects)
+      .where(eq(store.t.projects.identityKey, key));
+    return created;
+  }
 
-    const subject = { subjectType: "project", subjectId: created.id };
-    const reportClock = await ctx.clocks.start(
+  /**
+   * The report clock, from the start date, stopped today: its deadline
+   * and lateness go on the project. The site-check clock, from today.
+   */
+  private async startClocks(s: Step, project: ProjectRecord) {
+    const { clocks } = this.ctx;
+    const subject = { subjectType: "project", subjectId: project.id };
+    const report = await clocks.start(
       s.q,
       s.cal,
       {
         ...subject,
         rule: "project.report",
-        unitId: unit.id,
-        startDate: row.startDate,
+        unitId: project.unitId,
+        startDate: project.startDate,
       },
       s.now,
     );
-    const stopped = await ctx.clocks.stop(s.q, s.cal, reportClock, s.now);
-    const checkClock = await ctx.clocks.start(
+    const stopped = await clocks.stop(s.q, s.cal, report, s.now);
+    const check = await clocks.start(
       s.q,
       s.cal,
       {
         ...subject,
         rule: "project.check",
-        unitId: hrss.id,
-        startDate: reportedDate,
+        unitId: project.hrssUnitId,
+        startDate: project.reportedDate,
       },
       s.now,
     );
-    const timing = {
-      reportDueDate: stopped.dueDate,
-      reportLateDays: stopped.lateDays ?? 0,
-    };
-    await s.q
-      .update(t.projects)
-      .set(timing)
-      .where(eq(t.projects.id, created.id));
     return {
-      project: { ...created, ...timing } as ProjectRecord,
-      hrss,
-      checkDue: checkClock.dueDate,
+      timing: {
+        reportDueDate: stopped.dueDate,
+        reportLateDays: stopped.lateDays ?? 0,
+      },
+      checkDue: check.dueDate,
     };
   }
 
@@ -146,7 +169,8 @@ export abstract class ProjectIntake extends ProjectCommands {
     return new Map(named.map((p) => [p.identityKey, p]));
   }
 
-  protected async split(
+  /** Rows new, and rows naming a project in `earlier`. */
+  protected split(
     rows: SheetRow[],
     earlier: Map<string, ProjectRecord & { unitName: string }>,
   ) {

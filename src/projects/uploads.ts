@@ -4,19 +4,19 @@
  * are recognised and listed, never stored twice.
  */
 import { createHash } from "node:crypto";
-import { eq } from "drizzle-orm";
 import type { Calendar } from "../calendar/calendar.js";
 import { AppError, conflict } from "../errors.js";
 import type { Unit } from "../units/directory.js";
 import { dateOf, formatDateCn } from "../time.js";
 import { Areas } from "./areas.js";
-import type { Acting } from "./commands.js";
+import type { Acting, Step } from "./commands.js";
 import { projectLabels, type ProjectRow } from "./input.js";
 import {
   areaOf,
   calendarMissing,
   ProjectIntake,
   type DuplicateRow,
+  type StoredProject,
 } from "./intake.js";
 import { importedText } from "./messages.js";
 import { assertCanReport } from "./permissions.js";
@@ -110,7 +110,7 @@ export class Uploads extends ProjectIntake {
       this.ctx.store.db,
       preview.rows.map((r) => r.values),
     );
-    const { fresh, duplicates } = await this.split(preview.rows, earlier);
+    const { fresh, duplicates } = this.split(preview.rows, earlier);
     return {
       ok: errors.length === 0 && preview.rows.length > 0,
       rows: fresh,
@@ -135,7 +135,6 @@ export class Uploads extends ProjectIntake {
     }
     const fileHash = createHash("sha256").update(file).digest("hex");
     const fileName = (options.fileName ?? "附件1.xlsx").slice(0, 255);
-    const areas = await Areas.load(this.ctx);
 
     return this.step(
       actor,
@@ -148,47 +147,22 @@ export class Uploads extends ProjectIntake {
           s.q,
           checked.rows.map((r) => r.values),
         );
-        const { fresh, duplicates } = await this.split(checked.rows, earlier);
+        const { fresh, duplicates } = this.split(checked.rows, earlier);
         duplicates.push(...checked.duplicates);
-        duplicates.sort((a, b) => a.rowNumber - b.rowNumber);
+        duplicates.sort((x, y) => x.rowNumber - y.rowNumber);
 
-        const t = this.ctx.store.t;
-        const importId = await this.ctx.store.insert(s.q, t.projectImports, {
+        const { store } = this.ctx;
+        const importId = await store.insert(s.q, store.t.projectImports, {
           unitId: actor.person.unit.id,
           fileName,
           fileHash,
-          imported: 0,
+          imported: fresh.length,
           duplicates: duplicates.length,
           meta: JSON.stringify(checked.meta),
           importedBy: actor.person.id,
           importedAt: s.now,
         });
-        const stored = [];
-        for (const { rowNumber, values } of fresh) {
-          const area = areaOf(areas, actor.person.unit, values.jurisdiction);
-          const done = await this.store(
-            s,
-            actor,
-            areas,
-            values,
-            area,
-            importId,
-          );
-          if (!done) {
-            // The same project twice in one upload is refused by the
-            // reader; here only a concurrent report can get in first.
-            throw conflict(
-              "project_already_reported",
-              `第 ${rowNumber} 行的项目刚由其他人报送，请重新上传。`,
-            );
-          }
-          stored.push(done);
-        }
-        await s.q
-          .update(t.projectImports)
-          .set({ imported: stored.length })
-          .where(eq(t.projectImports.id, importId));
-
+        const stored = await this.storeRows(s, actor, fresh, importId);
         await this.audit(
           s,
           actor,
@@ -197,33 +171,11 @@ export class Uploads extends ProjectIntake {
           {
             fileName,
             fileHash,
-            rows: checked.rows.length + checked.duplicates.length,
             projectIds: stored.map((x) => x.project.id),
             duplicateRows: duplicates.map((d) => d.rowNumber),
           },
         );
-        for (const { project } of stored) {
-          await this.audit(
-            s,
-            actor,
-            { type: "project", id: project.id },
-            "project.report",
-            { source: "sheet", importId },
-          );
-        }
-        const byHrss = new Map<number, typeof stored>();
-        for (const x of stored) {
-          byHrss.set(x.hrss.id, [...(byHrss.get(x.hrss.id) ?? []), x]);
-        }
-        for (const [hrssId, list] of byHrss) {
-          await this.tell(
-            s,
-            hrssId,
-            ["liaison"],
-            `project-import:${importId}:${hrssId}`,
-            importedText(this.ctx, actor.person.unit.shortName, list),
-          );
-        }
+        await this.announce(s, actor, importId, stored);
         return {
           importId,
           projectIds: stored.map((x) => x.project.id),
@@ -235,6 +187,60 @@ export class Uploads extends ProjectIntake {
         };
       },
     );
+  }
+
+  /** Stores the new rows of an upload, each with its audit entry. */
+  private async storeRows(
+    s: Step,
+    actor: Acting,
+    rows: SheetRow[],
+    importId: number,
+  ) {
+    const areas = await Areas.load(this.ctx);
+    const stored: StoredProject[] = [];
+    for (const { rowNumber, values } of rows) {
+      const area = areaOf(areas, actor.person.unit, values.jurisdiction);
+      const done = await this.store(s, actor, areas, values, area, importId);
+      if (!done) {
+        // The same project twice in one upload is refused by the reader;
+        // here only a report made meanwhile can have got in first.
+        throw conflict(
+          "project_already_reported",
+          `第 ${rowNumber} 行的项目刚由其他人报送，请重新上传。`,
+        );
+      }
+      await this.audit(
+        s,
+        actor,
+        { type: "project", id: done.project.id },
+        "project.report",
+        { source: "sheet", importId, rowNumber, ...values },
+      );
+      stored.push(done);
+    }
+    return stored;
+  }
+
+  /** One message per HRSS the upload's projects went to. */
+  private async announce(
+    s: Step,
+    actor: Acting,
+    importId: number,
+    stored: StoredProject[],
+  ) {
+    const byHrss = new Map<number, StoredProject[]>();
+    for (const x of stored) {
+      byHrss.set(x.hrss.id, [...(byHrss.get(x.hrss.id) ?? []), x]);
+    }
+    for (const [hrssId, list] of byHrss) {
+      await this.tell(
+        s,
+        hrssId,
+        ["liaison"],
+        `project-import:${importId}:${hrssId}`,
+        importedText(this.ctx, actor.person.unit.shortName, list),
+      );
+    }
   }
 }
 
