@@ -24,7 +24,12 @@ import {
 } from "./forms.js";
 import { correctedText, findingsNotice } from "./messages.js";
 import { requireChecker, requireCorrectionRecorder } from "./permissions.js";
-import { loadProject, PROJECT_STATUS, type ProjectView } from "./view.js";
+import {
+  loadProject,
+  PROJECT_STATUS,
+  type ProjectView,
+  type SiteCheckRow,
+} from "./view.js";
 
 export class SiteChecks extends ProjectCommands {
   /** The inspector records the check: date, findings, a date to correct by. */
@@ -81,21 +86,6 @@ export class SiteChecks extends ProjectCommands {
         await this.saveProject(s, project, {
           status: found ? "correcting" : "checked",
         });
-        if (found) {
-          await this.ctx.clocks.start(
-            s.q,
-            s.cal,
-            {
-              subjectType: "project",
-              subjectId: projectId,
-              rule: "project.correction",
-              unitId: project.unitId,
-              startDate: input.correctionDeadline!,
-            },
-            s.now,
-          );
-        }
-
         await this.audit(
           s,
           actor,
@@ -104,25 +94,51 @@ export class SiteChecks extends ProjectCommands {
           { checkId: id, ...check, findings: input.findings },
         );
         if (found) {
-          await this.tell(
-            s,
-            project.unitId,
-            ["liaison", "leader"],
-            `project:${projectId}:findings`,
-            findingsNotice(
-              this.ctx,
-              view.hrssUnit.shortName,
-              project,
-              { id, ...check },
-              input.findings,
-            ),
-          );
+          await this.orderCorrection(s, view, { id, ...check }, input.findings);
         }
         return {
           projectId,
           message: checkMessage(view, input, check.lateDays),
         };
       },
+    );
+  }
+
+  /**
+   * Findings: the correction clock runs to the inspector's date, and the
+   * reporting unit's liaisons and leaders are told what to correct.
+   */
+  private async orderCorrection(
+    s: Step,
+    view: ProjectView,
+    check: SiteCheckRow,
+    findings: string[],
+  ) {
+    const { project } = view;
+    await this.ctx.clocks.start(
+      s.q,
+      s.cal,
+      {
+        subjectType: "project",
+        subjectId: project.id,
+        rule: "project.correction",
+        unitId: project.unitId,
+        startDate: check.correctionDeadline!,
+      },
+      s.now,
+    );
+    await this.tell(
+      s,
+      project.unitId,
+      ["liaison", "leader"],
+      `project:${project.id}:findings`,
+      findingsNotice(
+        this.ctx,
+        view.hrssUnit.shortName,
+        project,
+        check,
+        findings,
+      ),
     );
   }
 
