@@ -126,7 +126,7 @@ describe.each(engines())("campaign forms in a browser on $name", (engine) => {
     );
     const siteIssue = wang.locator('[data-issue-for="sites.2.unitIds"]');
     await eventually(() => siteIssue.textContent()).toContain(
-      "第 2 个接访点：派员单位中有不存在或已停用的单位",
+      "安居区人社局接访点：派员单位中有不存在或已停用的单位",
     );
     expect(await siteIssue.isVisible()).toBe(true);
     expect(await web.count("campaigns")).toBe(0);

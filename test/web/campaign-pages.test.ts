@@ -81,6 +81,32 @@ describe.each(engines())("campaign pages on $name", (engine) => {
     return rows.find((r) => r.campaignId === id && r.hostUnitId === host)!.id;
   }
 
+  describe("the campaign's official tables", () => {
+    it("links the organizer to both tables and a site to its attendance sheet", async () => {
+      const id = await create();
+      const chuanshan = await unitId(web.bot, "chuanshan.hrss");
+
+      const wang = await page(`/campaigns/${id}`, "王建国");
+      const ma = await page(`/campaigns/${id}`, "马晓林");
+      const zhang = await page(`/campaigns/${id}`, "张伟");
+
+      const all = `/exports/file?table=attendance&amp;period=%23${id}`;
+      expect(wang.body).toContain(`href="${all}"`);
+      expect(wang.body).toContain("导出接访报告");
+      const own = `${all}&amp;unit=${chuanshan}`;
+      expect(ma.body).toContain(`href="${own}"`);
+      expect(ma.body).not.toContain("导出接访报告");
+      expect(zhang.body).not.toContain("/exports/file");
+
+      const { cookie } = await web.signIn("马晓林");
+      const made = await web.call("GET", own.replaceAll("&amp;", "&"), { cookie });
+      expect(made.status).toBe(303);
+      const file = await web.call("GET", made.headers.get("location")!, { cookie });
+      expect(file.status).toBe(200);
+      expect(file.headers.get("content-type")).toContain("spreadsheetml");
+    });
+  });
+
   describe("the list", () => {
     it("offers HRSS a new campaign, even before there is any", async () => {
       const res = await page("/campaigns", "王建国");

@@ -196,6 +196,19 @@ function actions(options: {
       links.push(html`<a class="button" href="${href}">今日到岗</a> `);
     }
   }
+  // The official tables of the campaign (attachment 6, the report).
+  const exportHref = (table: string, unit?: number) =>
+    `/exports/file?table=${table}&period=%23${c.id}` +
+    (unit === undefined ? "" : `&unit=${unit}`);
+  if (isOrganizer(person, view)) {
+    links.push(html`<a class="button" href="${exportHref("attendance")}">导出考勤表</a> `);
+    links.push(html`<a class="button" href="${exportHref("campaign-report")}">导出接访报告</a> `);
+  } else {
+    for (const site of view.sites.filter((s) => isSiteStaff(person, s))) {
+      const href = exportHref("attendance", site.host.id);
+      links.push(html`<a class="button" href="${href}">导出本接访点考勤表</a> `);
+    }
+  }
   const cancel = open && isOrganizer(person, view)
     ? html`<details class="explain"><summary>取消活动…</summary>
 <p>取消后不再提醒和汇总，已指派的接访人员会收到取消通知。</p>

@@ -38,15 +38,15 @@ export function exportRoutes(): Router<WebState> {
         return html`<option value="${t}">${name}</option>`;
       })}</select></label>
 <label>期间
-<input name="period" required placeholder="如 2026-10、2026-Q4 或 2026"></label>
+<input name="period" required placeholder="如 2026-10、2026-Q4 或 2026；考勤表、接访报告填活动名称或编号"></label>
 ${hrss
   ? html`<label>单位
 <select name="unit"><option value="">全部单位</option>${units.map(
       (u) => html`<option value="${String(u.id)}">${u.shortName}</option>`,
     )}</select></label>`
-  : html`<p class="hint">导出本单位（${person.unit.shortName}）移送或承办的案件。</p>`}
+  : html`<p class="hint">导出本单位（${person.unit.shortName}）移送或承办的案件；接访点人社部门可导出本接访点的考勤表。</p>`}
 <p><button type="submit" class="button">导出 Excel</button></p>
-<p class="hint">签收回执请在案件详情页下载，或在聊天中发送“导出 回执 文号”。导出记入操作记录，文件保留一天。</p>
+<p class="hint">签收回执请在案件详情页下载，或在聊天中发送“导出 回执 文号”。考勤表（附件 6）和接访报告在“期间”中填写集中接访活动的名称或编号（如 #3），也可在活动详情页直接导出。导出记入操作记录，文件保留一天。</p>
 </form>`,
     });
   });
