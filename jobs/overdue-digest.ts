@@ -32,7 +32,9 @@ import type { JobResult, JobRun } from "./job.js";
 import { projectDigest, projectOfficeList } from "./project-steps.js";
 import {
   addressed,
+  LEADERS_TOLD,
   peopleOf,
+  REPORTED,
   runStep,
   section,
   type Step,
@@ -46,10 +48,6 @@ export const runKey = (r: JobRun) => r.today;
 export function skip(r: JobRun): string | undefined {
   return r.cal.isWorkday(r.today) ? undefined : "not a working day";
 }
-
-/** Escalation levels of a clock (see the clocks table). */
-export const LEADERS_TOLD = 1;
-export const REPORTED = 2;
 
 export async function run(r: JobRun): Promise<JobResult> {
   const names = new UnitNames(r.bot.ctx);

@@ -36,15 +36,13 @@ import {
 import type { JobRun } from "./job.js";
 import {
   addressed,
+  LEADERS_TOLD,
   peopleOf,
+  REPORTED,
   section,
   type Entry,
   type Step,
 } from "./steps.js";
-
-/** The escalation levels the referral steps use, on the project clocks. */
-const LEADERS_TOLD = 1;
-const REPORTED = 2;
 
 type Told = ProjectItem & { kind: "check" | "correction" | "late" };
 

@@ -12,6 +12,10 @@ import type { Role } from "../src/units/kinds.js";
 import { push } from "./items.js";
 import type { JobRun } from "./job.js";
 
+/** Escalation levels of a clock (see the clocks table). */
+export const LEADERS_TOLD = 1;
+export const REPORTED = 2;
+
 /** Who hears about an item, and in which section of their message. */
 export interface Addressee {
   person: Person;

@@ -48,6 +48,11 @@
  * - `project(person, id)`, `clue(person, id)`: one, for its units.
  * - `timeliness(person, year)`, `omissionCounts(person, year)`,
  *   `officeList(person, year)`: per unit; HRSS and administrators.
+ *
+ * Messages link to /projects/:id and /projects/clues/:id (messages.ts):
+ * the pages belong there. permissions.ts answers who may open which form
+ * (canReport, canCheck, canView…) so a page can refuse on load, and
+ * view.ts's attachmentRow turns a stored project back into attachment 1.
  */
 import type { AppContext } from "../context.js";
 import { forbidden } from "../errors.js";
