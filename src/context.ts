@@ -66,6 +66,24 @@ export class Links {
   campaignRoll(id: number, siteId: number, date: string): string {
     return `${this.base}/campaigns/${id}/sites/${siteId}/roll/${date}`;
   }
+
+  project(id: number): string {
+    return `${this.base}/projects/${id}`;
+  }
+
+  /** A clue HRSS recorded: its candidate matches are decided there. */
+  projectClue(id: number): string {
+    return `${this.base}/projects/clues/${id}`;
+  }
+
+  /** Where an industry authority reports a project, or uploads attachment 1. */
+  projectReport(): string {
+    return `${this.base}/projects/new`;
+  }
+
+  projectUpload(): string {
+    return `${this.base}/projects/upload`;
+  }
 }
 
 export interface AppContext {

@@ -13,11 +13,11 @@ import type { ClueRow, ProjectRecord, SiteCheckRow } from "./view.js";
 export const MAX_LISTED = 10;
 
 export function projectLink(ctx: AppContext, id: number): string {
-  return `${ctx.config.publicUrl}/projects/${id}`;
+  return ctx.links.project(id);
 }
 
 export function clueLink(ctx: AppContext, id: number): string {
-  return `${ctx.config.publicUrl}/projects/clues/${id}`;
+  return ctx.links.projectClue(id);
 }
 
 /** "按时报送" / "迟报 4 个工作日（应于 2026年10月13日前报送）" */
