@@ -13,6 +13,7 @@ import { exportToFile } from "./exports/files.js";
 import { referralIdByNumber } from "./exports/receipts.js";
 import { parseExportRequest } from "./exports/request.js";
 import type { Person } from "./units/directory.js";
+import { canReport, isHrssStaff } from "./projects/permissions.js";
 import { stripInvisible } from "./validation.js";
 
 export interface TextCommand {
@@ -36,6 +37,7 @@ const HELP = [
   "待办 —— 列出本单位待签收、待反馈、待审核的移送案件",
   "签收 文号 —— 签收移送案件，如：签收 遂人社移〔2026〕12号",
   "签到 / 签退 —— 集中接访值班人员到岗、离岗时发送（企业微信中也可发送位置签到）",
+  "报送项目 —— 新开工项目：行业主管部门报送或上传附件 1，人社部门查看核查和线索",
   "今日到岗 —— 查看今天集中接访的到岗情况（接访点、组织单位、派员单位）",
   "导出 表格 期间或活动 —— 导出官方表格，如：导出 反馈表 2026-10；导出 回执 遂人社移〔2026〕12号；" +
     "导出 考勤表 2026年国庆节集中接访 船山区；导出 接访报告 2026年国庆节集中接访（文件只发给您本人）",
@@ -73,10 +75,15 @@ export class CommandHandler {
       }
       const acting = { person, channel: command.channel };
       if (/^签到[。.!！]?$/.test(text)) {
-        return (await this.attendance.checkIn(acting, command.eventKey)).message;
+        return (await this.attendance.checkIn(acting, command.eventKey))
+          .message;
       }
       if (/^签退[。.!！]?$/.test(text)) {
-        return (await this.attendance.checkOut(acting, command.eventKey)).message;
+        return (await this.attendance.checkOut(acting, command.eventKey))
+          .message;
+      }
+      if (/^(报送项目|新开工项目|项目)$/.test(text)) {
+        return this.projects(person);
       }
       if (/^(今日|今天)?到岗(情况)?$/.test(text)) {
         return await this.attendance.roll(person);
@@ -105,6 +112,30 @@ export class CommandHandler {
     }
   }
 
+  /** Where each side of the new-project loop does its part. */
+  private projects(person: Person): string {
+    const { links } = this.ctx;
+    const lines: string[] = [];
+    if (canReport(person)) {
+      lines.push(
+        "新开工项目应在开工后 5 个工作日内报送：",
+        `逐个填报：${links.projectReport()}`,
+        `上传附件 1（Excel，可一次报送多个）：${links.projectUpload()}`,
+      );
+    }
+    if (isHrssStaff(person)) {
+      lines.push(
+        "待核查项目、整改、线索和漏报统计：",
+        `${links.projectList()}`,
+        `记录其他渠道发现的项目（线索）：${links.projectClueForm()}`,
+      );
+    }
+    return lines.length > 0
+      ? lines.join("\n")
+      : "新开工项目由行业主管部门的联络员、负责人报送，人力资源社会保障部门核查。" +
+          `本单位报送的项目可在此查看：${links.projectList()}`;
+  }
+
   /** A shared location checks a duty officer in, or is kept with it. */
   async handleLocation(command: LocationCommand): Promise<string> {
     const person = await this.ctx.directory.personByBinding(
@@ -117,7 +148,11 @@ export class CommandHandler {
     try {
       const acting = { person, channel: command.channel };
       return (
-        await this.attendance.shareLocation(acting, command.eventKey, command.location)
+        await this.attendance.shareLocation(
+          acting,
+          command.eventKey,
+          command.location,
+        )
       ).message;
     } catch (error) {
       if (error instanceof AppError) {

@@ -84,6 +84,14 @@ export class Links {
   projectUpload(): string {
     return `${this.base}/projects/upload`;
   }
+
+  projectList(): string {
+    return `${this.base}/projects`;
+  }
+
+  projectClueForm(): string {
+    return `${this.base}/projects/clues/new`;
+  }
 }
 
 export interface AppContext {

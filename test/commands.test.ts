@@ -52,6 +52,20 @@ describe.each(engines())("text commands on $name", (engine) => {
     );
   });
 
+  it("points each side of the new-project loop to its pages", async () => {
+    const authority = await say("demo-zhangw", "报送项目");
+    expect(authority).toContain("开工后 5 个工作日内报送");
+    expect(authority).toContain("/projects/new");
+    expect(authority).toContain("/projects/upload");
+    expect(authority).not.toContain("/projects/clues/new");
+    const hrss = await say("demo-wangjg", "新开工项目");
+    expect(hrss).toContain("/projects/clues/new");
+    expect(hrss).not.toContain("/projects/new");
+    expect(await say("demo-zhouq", "项目")).toMatch(
+      /由行业主管部门的联络员、负责人报送/,
+    );
+  });
+
   it("signs by number, whatever brackets were typed", async () => {
     expect(await say("demo-zhouq", "签收 遂人社移[2026]1号")).toContain(
       "无权签收",
