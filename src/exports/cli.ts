@@ -4,6 +4,8 @@
  *   npm run export -- 回执 遂人社移〔2026〕12号 [--out FILE]
  *   npm run export -- 考勤表 2026年国庆节集中接访 [--unit SITE-CODE] [--out FILE]
  *   npm run export -- 接访报告 2026年国庆节集中接访 [--out FILE]
+ *   npm run export -- 项目表 2026-10 [--unit CODE] [--out FILE]
+ *   npm run export -- 报送统计表 2026 [--out FILE]
  *
  * Runs as the system (every unit's referrals), audited with channel "cli".
  * Exit codes: 0 written, 1 refused or failed, 2 wrong usage.
@@ -33,8 +35,11 @@ const USAGE = [
   "  npm run export -- 回执 遂人社移〔2026〕12号",
   "  npm run export -- 考勤表 2026年国庆节集中接访 --unit chuanshan.hrss",
   "  npm run export -- 接访报告 2026年国庆节集中接访",
+  "  npm run export -- 项目表 2026-10 --unit city.housing",
+  "  npm run export -- 报送统计表 2026",
   `可以导出：${tableList()}；期间写作 2026-10、2026-Q4 或 2026；`,
-  "考勤表和接访报告写活动名称或编号，--unit 为接访点的人社部门（不写则导出各接访点）。",
+  "考勤表和接访报告写活动名称或编号，--unit 为接访点的人社部门（不写则导出各接访点）；",
+  "项目表按开工时间所在期间导出，--unit 为报送单位（不写则每个单位一张表）。",
 ].join("\n");
 
 interface Args {

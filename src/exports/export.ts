@@ -1,8 +1,9 @@
 /**
  * Exports an official table as an Excel workbook onto a stream: the
  * receipts of a referral (attachment 2), the feedback tables of a period
- * (attachments 3 and 4), or a reception campaign's attendance sheet
- * (attachment 6) and report. Checks who asks before reading anything,
+ * (attachments 3 and 4), a reception campaign's attendance sheet
+ * (attachment 6) and report, or the new projects of a period (attachment
+ * 1) and how units reported them. Checks who asks before reading anything,
  * and writes every export to the audit trail.
  */
 import { readFileSync } from "node:fs";
@@ -32,9 +33,11 @@ import {
   referralRequired,
 } from "./receipts.js";
 import { exportCampaignTable } from "./campaign-export.js";
+import { exportProjectTable } from "./project-export.js";
 import {
   feedbackTables,
   isCampaignTable,
+  isProjectTable,
   parseTableName,
   type FeedbackTable,
   type TableName,
@@ -63,6 +66,8 @@ export interface ExportRequest {
   campaignId?: number;
   /** Campaign tables: the site by its host's name or code. */
   site?: string;
+  /** Attachment 1: the reporting unit as typed (name, short name, code). */
+  unit?: string;
 }
 
 export interface ExportResult {
@@ -98,6 +103,18 @@ export async function exportTable(
       done.result,
       done.detail,
     );
+    return done.result;
+  }
+  if (isProjectTable(table)) {
+    const done = await exportProjectTable(
+      ctx,
+      who,
+      table,
+      request,
+      { city: cityName(ctx), lead: () => leadUnit(ctx) },
+      out,
+    );
+    await record(ctx, who, "export", done.unitId, done.result, done.detail);
     return done.result;
   }
   const unit = await exportScope(ctx, who, request.unitId);
@@ -203,10 +220,11 @@ async function fillingUnit(
   ctx: AppContext,
   who: Requester,
 ): Promise<Unit | undefined> {
-  const person = personOf(who);
-  if (person) {
-    return person.unit;
-  }
+  return personOf(who)?.unit ?? leadUnit(ctx);
+}
+
+/** The city's HRSS, which compiles the tables. */
+async function leadUnit(ctx: AppContext): Promise<Unit | undefined> {
   const { units } = ctx.store.t;
   const [lead] = await ctx.store.db
     .select()

@@ -32,6 +32,8 @@ import {
 export const PROJECT_TITLE = "新开工建设工程项目情况表";
 
 export interface ProjectSheetData {
+  /** The sheet's tab; several units' tables in one book need their own. */
+  sheetName?: string;
   /** Goes in front of the title: 遂宁市新开工建设工程项目情况表. */
   city: string;
   /** 填报单位; blank for the unit to fill in when absent. */
@@ -103,7 +105,8 @@ export function writeProjectSheet(
   book: ExcelJS.Workbook | ExcelJS.stream.xlsx.WorkbookWriter,
   data: ProjectSheetData,
 ): ExcelJS.Worksheet {
-  const sheet = book.addWorksheet(sheetName("附件1 新开工项目"), {
+  const name = sheetName(data.sheetName ?? "附件1 新开工项目");
+  const sheet = book.addWorksheet(name, {
     pageSetup: a4("landscape", `${PROJECT_ROWS.band}:${PROJECT_ROWS.numbers}`),
     headerFooter: PAGE_FOOTER,
     views: [{ state: "frozen", xSplit: 3, ySplit: PROJECT_ROWS.numbers }],

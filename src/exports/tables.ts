@@ -4,6 +4,8 @@
  * tables at once, one sheet each. A reception campaign gives two: its
  * attendance sheet (attachment 6) and the report the city sends the
  * government office, compiled from that sheet and the daily reports.
+ * New projects give two: attachment 1 per reporting unit, and HRSS's
+ * table of how each unit reports (on time, late, omissions, checks).
  */
 import { AppError } from "../errors.js";
 
@@ -14,6 +16,8 @@ export const TABLE_NAMES = [
   "feedback",
   "attendance",
   "campaign-report",
+  "projects",
+  "project-stats",
 ] as const;
 
 export type TableName = (typeof TABLE_NAMES)[number];
@@ -23,6 +27,9 @@ export type FeedbackTable = "feedback-crime" | "feedback-source";
 
 /** The tables of a reception campaign, asked for by campaign, not period. */
 export type CampaignTable = "attendance" | "campaign-report";
+
+/** The tables of new projects, asked for by period (and unit). */
+export type ProjectTable = "projects" | "project-stats";
 
 export interface TableInfo {
   /** How the bot names it to users. */
@@ -99,10 +106,42 @@ export const TABLES: Record<TableName, TableInfo> = {
       "集中接访情况报告表",
     ],
   },
+  projects: {
+    label: "项目表",
+    attachments: [1],
+    aliases: [
+      "项目表",
+      "新开工项目",
+      "新开工项目表",
+      "新开工项目情况表",
+      "新开工建设工程项目情况表",
+      "附件1",
+    ],
+  },
+  // Not an attachment itself: what HRSS compiles from attachment 1 and
+  // its checks for the government office (spec 3.1.3 and 3.1.4).
+  "project-stats": {
+    label: "报送统计表",
+    attachments: [1],
+    aliases: [
+      "报送统计表",
+      "报送统计",
+      "报送情况统计表",
+      "项目统计表",
+      "项目报送统计表",
+      "项目报送情况统计表",
+      "新开工项目报送统计表",
+      "新开工项目报送情况统计表",
+    ],
+  },
 };
 
 export function isCampaignTable(table: TableName): table is CampaignTable {
   return table === "attendance" || table === "campaign-report";
+}
+
+export function isProjectTable(table: TableName): table is ProjectTable {
+  return table === "projects" || table === "project-stats";
 }
 
 /** The feedback tables a request covers, in the notice's order. */
