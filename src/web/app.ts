@@ -21,6 +21,8 @@ import { adminRoutes } from "./pages/admin.js";
 import { campaignPageRoutes } from "./pages/campaign-routes.js";
 import { exportRoutes } from "./pages/exports.js";
 import { pageRoutes } from "./pages/routes.js";
+import { projectApiRoutes } from "./project-api.js";
+import { projectUploadRoutes } from "./project-upload.js";
 import {
   knownHostsOnly,
   sameOriginWrites,
@@ -95,6 +97,10 @@ export function createWebApp(bot: Bot): Koa<WebState> {
     app.use(signInInsideDingTalk(bot.dingtalk));
   }
   app.use(sameOriginWrites());
+  // An upload's body is a file, read by its own routes with its own limit.
+  const uploads = projectUploadRoutes();
+  app.use(uploads.routes());
+  app.use(uploads.allowedMethods());
   app.use(bodyReader());
   const routers = [
     pageRoutes(),
@@ -103,6 +109,7 @@ export function createWebApp(bot: Bot): Koa<WebState> {
     exportRoutes(),
     campaignPageRoutes(),
     campaignApiRoutes(),
+    projectApiRoutes(),
   ];
   if (bot.dingtalk) {
     routers.push(dingtalkRoutes(bot.dingtalk));
