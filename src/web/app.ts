@@ -20,6 +20,7 @@ import { errorHandler } from "./errors.js";
 import { adminRoutes } from "./pages/admin.js";
 import { campaignPageRoutes } from "./pages/campaign-routes.js";
 import { exportRoutes } from "./pages/exports.js";
+import { projectPageRoutes } from "./pages/project-routes.js";
 import { pageRoutes } from "./pages/routes.js";
 import { projectApiRoutes } from "./project-api.js";
 import { projectUploadRoutes } from "./project-upload.js";
@@ -51,6 +52,8 @@ export function createWebApp(bot: Bot): Koa<WebState> {
       "form.js",
       "campaign.css",
       "campaign.js",
+      "project.css",
+      "project-upload.js",
     ]),
   );
 
@@ -109,6 +112,7 @@ export function createWebApp(bot: Bot): Koa<WebState> {
     exportRoutes(),
     campaignPageRoutes(),
     campaignApiRoutes(),
+    projectPageRoutes(),
     projectApiRoutes(),
   ];
   if (bot.dingtalk) {
