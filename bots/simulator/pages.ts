@@ -5,6 +5,10 @@
 import type { Person } from "../../src/units/directory.js";
 import { html } from "../../src/web/html.js";
 import { page, rolesText } from "../../src/web/pages/layout.js";
+import {
+  assertCanOpenProjects,
+  mayOpen,
+} from "../../src/web/project-guards.js";
 
 const STYLES = ["/sim/static/sim.css"];
 
@@ -56,6 +60,10 @@ export function chatPage(options: {
 
   const campaigns = html`<button type="button" id="campaigns-page"
  data-url="/campaigns">集中接访</button>`;
+  const projects = mayOpen(() => assertCanOpenProjects(person))
+    ? html`<button type="button" id="projects-page"
+ data-url="/projects">新开工项目</button>`
+    : "";
   const admin = person.roles.has("admin")
     ? html`<button type="button" id="admin-page" data-url="/admin">管理</button>`
     : "";
@@ -86,7 +94,7 @@ ${setTime}
 <div id="office-note" class="notice notice-info" hidden></div>
 <div id="notice" class="notice" role="status" hidden></div>
 
-<div class="sim-actions">${refer} ${campaigns} ${admin}</div>
+<div class="sim-actions">${refer} ${campaigns} ${projects} ${admin}</div>
 
 <nav class="tabs" role="tablist">
 <button type="button" role="tab" data-tab="person" aria-selected="true">我的消息</button>

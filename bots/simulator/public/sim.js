@@ -351,6 +351,12 @@
   campaignsPage.addEventListener("click", function () {
     openWebview(campaignsPage.getAttribute("data-url"), "集中接访");
   });
+  var projectsPage = document.getElementById("projects-page");
+  if (projectsPage) {
+    projectsPage.addEventListener("click", function () {
+      openWebview(projectsPage.getAttribute("data-url"), "新开工项目");
+    });
+  }
   var adminPage = document.getElementById("admin-page");
   if (adminPage) {
     adminPage.addEventListener("click", function () {
