@@ -71,10 +71,35 @@ export async function adminOverview(ctx: AppContext) {
         .limit(LIST_LIMIT),
     ]);
 
+  // New projects on the office list: reports 5+ working days late, and
+  // units with 5+ omissions in a year.
+  const [lateProjects, omissionUnits] = await Promise.all([
+    db
+      .select({
+        escalatedOn: t.escalations.escalatedOn,
+        overdueDays: t.escalations.overdueDays,
+        unitId: t.escalations.unitId,
+        projectId: t.escalations.subjectId,
+        name: t.projects.name,
+      })
+      .from(t.escalations)
+      .innerJoin(t.projects, eq(t.projects.id, t.escalations.subjectId))
+      .where(eq(t.escalations.subjectType, "project"))
+      .orderBy(desc(t.escalations.id))
+      .limit(LIST_LIMIT),
+    db
+      .select()
+      .from(t.omissionEscalations)
+      .orderBy(desc(t.omissionEscalations.escalatedOn))
+      .limit(LIST_LIMIT),
+  ]);
+
   const unitIds = [
     ...new Set([
       ...escalations.map((e) => e.unitId),
       ...returns.map((r) => r.unitId),
+      ...lateProjects.map((e) => e.unitId),
+      ...omissionUnits.map((e) => e.unitId),
     ]),
   ];
   const units = unitIds.length
@@ -105,6 +130,8 @@ export async function adminOverview(ctx: AppContext) {
       reason: p.lastError ?? "",
     })),
     escalations: escalations.map((e) => ({ ...e, unit: unitName(e.unitId) })),
+    lateProjects: lateProjects.map((e) => ({ ...e, unit: unitName(e.unitId) })),
+    omissionUnits: omissionUnits.map((e) => ({ ...e, unit: unitName(e.unitId) })),
     returnsByUnit: returns
       .map((r) => ({ unit: unitName(r.unitId), count: Number(r.n) }))
       .sort((a, b) => b.count - a.count),

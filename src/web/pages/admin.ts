@@ -163,6 +163,15 @@ ${e.caseName}：${e.unit}，逾期 ${
   e.overdueDays
 } 个工作日（${e.escalatedOn} 列入）${e.status === "closed" ? "，现已办结" : ""}</li>`)}</ul>`}
 
+<h2>报市政府办公室名单（新开工项目）</h2>
+${o.lateProjects.length === 0 && o.omissionUnits.length === 0
+  ? html`<p class="empty">暂无。</p>`
+  : html`<ul class="history">${o.lateProjects.map((e) => html`<li>
+<a href="/projects/${e.projectId}">${e.name}</a>：${e.unit}迟报 ${
+  e.overdueDays
+} 个工作日（${e.escalatedOn} 列入）</li>`)}${o.omissionUnits.map((e) => html`<li>
+${e.unit}：${e.year} 年累计漏报 ${e.omissions} 条（${e.escalatedOn} 列入）</li>`)}</ul>`}
+
 <h2>退回次数（按单位）</h2>
 ${o.returnsByUnit.length === 0
   ? html`<p class="empty">暂无退回。</p>`
