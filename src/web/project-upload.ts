@@ -67,13 +67,14 @@ export function projectUploadRoutes(): Router<WebState> {
  */
 function previewJson(checked: SheetCheck, cal: Calendar, today: IsoDate) {
   const workdays = CLOCK_RULES["project.report"].workdays;
+  // The service leaves rows with an area or calendar problem among the
+  // rows to store; the page lists them under their problems only.
+  const wrong = new Set(checked.errors.map((e) => e.rowNumber));
+  const rows = checked.rows.filter((r) => !wrong.has(r.rowNumber));
   return {
     ok: checked.ok,
-    rows: checked.rows.map(({ rowNumber, values: v }) => {
-      // A year the calendar cannot count is among the errors already.
-      const due = cal.canCount(v.startDate)
-        ? cal.addWorkdays(v.startDate, workdays).due
-        : null;
+    rows: rows.map(({ rowNumber, values: v }) => {
+      const due = cal.addWorkdays(v.startDate, workdays).due;
       return {
         rowNumber,
         name: v.name,
@@ -81,7 +82,7 @@ function previewJson(checked: SheetCheck, cal: Calendar, today: IsoDate) {
         jurisdiction: v.jurisdiction,
         startDate: v.startDate,
         reportDueDate: due,
-        lateDays: due && today > due ? cal.workdaysAfter(due, today) : 0,
+        lateDays: today > due ? cal.workdaysAfter(due, today) : 0,
       };
     }),
     duplicates: checked.duplicates,

@@ -455,6 +455,26 @@ describe.each(engines())("project pages on $name", (engine) => {
       expect(large.body.error.code).toBe("sheet_too_large");
     });
 
+    it("lists a row in another unit's area under its problem only", async () => {
+      const file = await unitSheet([
+        project(1),
+        project(2, { 管辖区域: "安居区" }),
+      ]);
+
+      const res = await upload("preview", "赵磊", file);
+
+      expect(res.body.ok).toBe(false);
+      expect(
+        res.body.rows.map((r: { rowNumber: number }) => r.rowNumber),
+      ).toEqual([7]);
+      expect(res.body.errors).toMatchObject([
+        { rowNumber: 8, column: "管辖区域" },
+      ]);
+      expect(res.body.errors[0].message).toContain(
+        "船山区住建局只能报送船山区的项目",
+      );
+    });
+
     it("names a missing column", async () => {
       const headings = [
         "序号",

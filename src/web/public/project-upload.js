@@ -59,48 +59,27 @@
     block.hidden = items.length === 0;
   }
 
+  // Joins the parts of a sentence: numbers and names between the words.
+  function text() {
+    return Array.prototype.join.call(arguments, "");
+  }
+
   function rowLine(row) {
-    var timely =
-      row.reportDueDate === null
-        ? ""
-        : row.lateDays > 0
-          ? "，已超过报送期限（" +
-            row.reportDueDate +
-            "）" +
-            row.lateDays +
-            " 个工作日，将记为迟报"
-          : "，报送期限 " + row.reportDueDate;
-    return (
-      "第 " +
-      row.rowNumber +
-      " 行 " +
-      row.name +
-      "（" +
-      row.builder +
-      "），" +
-      row.jurisdiction +
-      "，开工 " +
-      row.startDate +
-      timely
-    );
+    var timely = row.lateDays > 0
+      ? text("，已超过报送期限（", row.reportDueDate, "）", row.lateDays,
+        " 个工作日，将记为迟报")
+      : text("，报送期限 ", row.reportDueDate);
+    return text("第 ", row.rowNumber, " 行 ", row.name, "（", row.builder,
+      "），", row.jurisdiction, "，开工 ", row.startDate, timely);
   }
 
   function duplicateLine(d) {
-    return (
-      "第 " +
-      d.rowNumber +
-      " 行 " +
-      d.name +
-      "：已由" +
-      d.unitName +
-      "于 " +
-      d.reportedDate +
-      " 报送"
-    );
+    return text("第 ", d.rowNumber, " 行 ", d.name, "：已由", d.unitName,
+      "于 ", d.reportedDate, " 报送");
   }
 
-  function setSummary(text, tone) {
-    summary.textContent = text;
+  function setSummary(message, tone) {
+    summary.textContent = message;
     summary.className = "notice notice-" + tone;
   }
 
@@ -108,30 +87,26 @@
     var late = result.rows.filter(function (r) {
       return r.lateDays > 0;
     }).length;
+    var unit = result.meta.unitName
+      ? text("表中填报单位：", result.meta.unitName, "\n")
+      : "";
     if (result.errors.length > 0) {
-      setSummary(
-        "表格中有 " +
-          result.errors.length +
-          " 处问题，整表不能导入。" +
-          "请在 Excel 中改正后重新选择文件检查。",
-        "error",
-      );
+      setSummary(text(unit, "表格中有 ", result.errors.length,
+        " 处问题，整表不能导入。请在 Excel 中改正后重新选择文件检查。"),
+      "error");
     } else if (result.rows.length === 0) {
-      setSummary("表中的项目都已报送过，无需导入。", "info");
+      setSummary(text(unit, "表中的项目都已报送过，无需导入。"), "info");
     } else {
-      setSummary(
-        "共 " +
-          result.rows.length +
-          " 个项目可以导入" +
-          (late > 0 ? "（其中 " + late + " 个将记为迟报）" : "") +
-          (result.duplicates.length > 0
-            ? "；" +
-              result.duplicates.length +
-              " 行是已报送过的项目，不会重复导入"
-            : "") +
-          "。请核对后点击“全部导入”。",
-        "info",
-      );
+      var more = [];
+      if (late > 0) {
+        more.push(text("（其中 ", late, " 个将记为迟报）"));
+      }
+      if (result.duplicates.length > 0) {
+        more.push(text("；", result.duplicates.length,
+          " 行是已报送过的项目，不会重复导入"));
+      }
+      setSummary(text(unit, "共 ", result.rows.length, " 个项目可以导入",
+        more.join(""), "。请核对后点击“全部导入”。"), "info");
     }
   }
 
