@@ -44,9 +44,9 @@ ${hrss
 <select name="unit"><option value="">全部单位</option>${units.map(
       (u) => html`<option value="${String(u.id)}">${u.shortName}</option>`,
     )}</select></label>`
-  : html`<p class="hint">导出本单位（${person.unit.shortName}）移送或承办的案件；接访点人社部门可导出本接访点的考勤表。</p>`}
+  : html`<p class="hint">导出本单位（${person.unit.shortName}）移送或承办的案件；行业主管部门可导出本单位报送的新开工项目表；接访点人社部门可导出本接访点的考勤表。</p>`}
 <p><button type="submit" class="button">导出 Excel</button></p>
-<p class="hint">签收回执请在案件详情页下载，或在聊天中发送“导出 回执 文号”。考勤表（附件 6）和接访报告在“期间”中填写集中接访活动的名称或编号（如 #3），也可在活动详情页直接导出。导出记入操作记录，文件保留一天。</p>
+<p class="hint">签收回执请在案件详情页下载，或在聊天中发送“导出 回执 文号”。考勤表（附件 6）和接访报告在“期间”中填写集中接访活动的名称或编号（如 #3），也可在活动详情页直接导出。项目表（附件 1）按项目开工时间所在的期间导出，每个报送单位一张表；报送统计表列出各单位按时、迟报、漏报和核查整改情况，仅人社部门可导出。导出记入操作记录，文件保留一天。</p>
 </form>`,
     });
   });
