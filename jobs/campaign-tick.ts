@@ -455,6 +455,25 @@ export function daySummary(
       `迟到：${late.map((s) => `${who(s)}（${status(s).lateMinutes} 分钟）`).join("；")}`,
     );
   }
+  // Leaving early and never signing out are failing the duty too (履职不到位).
+  const early = shifts.filter((s) => status(s).earlyMinutes > 0);
+  if (early.length > 0) {
+    lines.push(
+      "",
+      `早退：${early.map((s) => `${who(s)}（${status(s).earlyMinutes} 分钟）`).join("；")}`,
+    );
+  }
+  const ended = now >= atTime(date, c.dutyEnd);
+  const noCheckOut = shifts.filter(
+    (s) =>
+      ended &&
+      s.checkedInAt !== null &&
+      s.checkedOutAt === null &&
+      s.recordedBy === null,
+  );
+  if (noCheckOut.length > 0) {
+    lines.push("", `未签退：${noCheckOut.map(who).join("；")}`);
+  }
   if (unsent.length > 0) {
     lines.push(
       "",

@@ -87,7 +87,7 @@ export class Attendance {
         }
         await q
           .update(dutyShifts)
-          .set({ [where]: JSON.stringify(location) })
+          .set({ [where]: stored(location) })
           .where(eq(dutyShifts.id, shift.id));
         await this.audit(q, acting, now, shift, "duty.location", { location });
         return {
@@ -148,7 +148,7 @@ export class Attendance {
       .set({
         checkedInAt: now,
         checkInChannel: acting.channel,
-        checkInLocation: location ? JSON.stringify(location) : null,
+        checkInLocation: location ? stored(location) : null,
       })
       .where(and(eq(dutyShifts.id, shift.id), isNull(dutyShifts.checkedInAt)));
     if (this.ctx.store.changes(result) !== 1) {
@@ -197,7 +197,12 @@ export class Attendance {
     now: number,
     location?: Location,
   ): Promise<AttendanceAnswer> {
-    const { shift, campaign } = await this.todays(q, acting.person, now);
+    const { shift, campaign } = await this.todays(
+      q,
+      acting.person,
+      now,
+      "签退",
+    );
     if (shift.checkedInAt === null) {
       throw conflict(
         "not_checked_in",
@@ -216,7 +221,7 @@ export class Attendance {
       .set({
         checkedOutAt: now,
         checkOutChannel: acting.channel,
-        checkOutLocation: location ? JSON.stringify(location) : null,
+        checkOutLocation: location ? stored(location) : null,
       })
       .where(and(eq(dutyShifts.id, shift.id), isNull(dutyShifts.checkedOutAt)));
     if (this.ctx.store.changes(result) !== 1) {
@@ -243,7 +248,12 @@ export class Attendance {
    * The person's shift today. Without one, the answer says why: no
    * campaign, not on today's list, or when their next duty is.
    */
-  private async todays(q: Q, person: Person, now: number) {
+  private async todays(
+    q: Q,
+    person: Person,
+    now: number,
+    action: "签到" | "签退" = "签到",
+  ) {
     const today = dateOf(now);
     const [found, ...more] = await shiftsOf(
       this.ctx,
@@ -279,12 +289,12 @@ export class Attendance {
     const running = await campaignsOn(this.ctx, q, today);
     if (running.length > 0) {
       throw notOnDuty(
-        `您今天不在“${running[0].name}”的接访人员名单中，无需签到。` +
+        `您今天不在“${running[0].name}”的接访人员名单中，无需${action}。` +
           "如需替换值班人员，请联系本单位联络员修改指派。",
       );
     }
     throw notOnDuty(
-      "目前没有正在进行的集中接访活动，您也没有值班安排，无需签到。",
+      `目前没有正在进行的集中接访活动，您也没有值班安排，无需${action}。`,
     );
   }
 
@@ -402,6 +412,14 @@ function organizerRoll(
     lines.push(`尚未签到：${missing.join("；")}`);
   }
   return lines.join("\n");
+}
+
+/** As kept in the row (500 characters): a platform's long place name is cut. */
+function stored(l: Location): string {
+  return JSON.stringify({
+    ...l,
+    ...(l.label ? { label: [...l.label].slice(0, 120).join("") } : {}),
+  });
 }
 
 function placeText(l: Location): string {

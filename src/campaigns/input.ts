@@ -5,6 +5,7 @@
  * form pages, the API and the tests.
  */
 import { z } from "zod";
+import { isValidDate } from "../time.js";
 import {
   choice,
   isoDate,
@@ -30,21 +31,25 @@ export const localDateTime = z.preprocess(
   (v) => (typeof v === "string" ? v.trim().replace(" ", "T") : v),
   z
     .string({ error: "请填写日期和时间" })
+    .min(1, "请填写")
     .regex(
       /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/,
       "不是有效的日期时间，应为 年-月-日 时:分，如 2026-09-28 18:00",
-    ),
+    )
+    .refine((s) => isValidDate(s.slice(0, 10)), "没有这一天，请核对年月日"),
 );
 
 const idList = (what: string) =>
   z.preprocess(
     (v) => (v === undefined || v === null || v === "" ? [] : [v].flat()),
-    z.array(choice(what), { error: `请选择${what}` }),
+    z
+      .array(choice(what), { error: `请选择${what}` })
+      .max(500, `${what}不能超过 500 个`),
   );
 
 const dateList = z.preprocess(
   (v) => (v === undefined || v === null || v === "" ? [] : [v].flat()),
-  z.array(isoDate).min(1, "请至少选择一天"),
+  z.array(isoDate).min(1, "请至少选择一天").max(62, "值班日期不能超过 62 天"),
 );
 
 export const siteInput = z.object({

@@ -66,8 +66,6 @@ export function assertSiteStaff(
   what: string,
 ): void {
   if (!isSiteStaff(person, site) && !isOrganizer(person, view)) {
-    throw forbidden(
-      `只有${site.host.shortName}（${site.label}）的工作人员可以${what}。`,
-    );
+    throw forbidden(`只有${site.host.shortName}的工作人员可以${what}。`);
   }
 }

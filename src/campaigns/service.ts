@@ -5,19 +5,14 @@
  * checks who may do it, writes the change, its audit entry and its
  * messages in one transaction, once per submission.
  */
-import { and, eq, inArray } from "drizzle-orm";
+import { createHash } from "node:crypto";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import { audit } from "../audit.js";
 import type { AppContext } from "../context.js";
 import { conflict, forbidden, notFound, ValidationError } from "../errors.js";
 import { once } from "../once.js";
 import type { Acting } from "../referrals/commands.js";
-import {
-  atTime,
-  dateOf,
-  formatInstant,
-  parseInstant,
-  type IsoDate,
-} from "../time.js";
+import { atTime, dateOf, parseInstant, type IsoDate } from "../time.js";
 import { parse } from "../validation.js";
 import {
   attendanceInput,
@@ -45,7 +40,7 @@ import {
   assertSiteStaff,
   isOrganizer,
 } from "./permissions.js";
-import { campaignDays, loadCampaign, type CampaignView } from "./view.js";
+import { loadCampaign, type CampaignView } from "./view.js";
 
 export interface CampaignOutcome {
   campaignId: number;
@@ -114,7 +109,7 @@ export class CampaignService {
           field: "endDate",
           message: "结束日期：不能早于开始日期",
         });
-      } else if (campaignDays(input).length > MAX_DAYS) {
+      } else if (spanDays(input.startDate, input.endDate) + 1 > MAX_DAYS) {
         issues.push({
           field: "endDate",
           message: `结束日期：一期集中接访不能超过 ${MAX_DAYS} 天`,
@@ -132,7 +127,12 @@ export class CampaignService {
           message: "每日值班结束时间：应晚于开始时间（不支持跨夜值班）",
         });
       }
-      if (nominateBy >= atTime(input.startDate, input.dutyStart)) {
+      if (nominateBy <= now) {
+        issues.push({
+          field: "nominateBy",
+          message: "指派人员截止时间：应晚于现在，给各单位留出指派的时间",
+        });
+      } else if (nominateBy >= atTime(input.startDate, input.dutyStart)) {
         issues.push({
           field: "nominateBy",
           message: "指派人员截止时间：应早于第一天值班开始",
@@ -151,6 +151,7 @@ export class CampaignService {
         });
       }
       issues.push(...(await this.checkSites(q, input.sites)));
+      issues.push(...(await this.checkOverlap(q, input)));
       if (issues.length > 0) {
         throw new ValidationError(issues);
       }
@@ -189,10 +190,14 @@ export class CampaignService {
 
       const view = await loadCampaign(this.ctx, q, id);
       let units = 0;
+      const unreached: string[] = [];
       for (const site of view.sites) {
         for (const unit of site.units) {
           const card = nominationCard(this.ctx, view, unit);
           const people = await this.people(unit.id, ["liaison"]);
+          if (people.length === 0) {
+            unreached.push(unit.shortName);
+          }
           await sendNow(
             this.ctx,
             q,
@@ -220,7 +225,7 @@ export class CampaignService {
           {
             type: "text",
             text:
-              `【集中接访】${input.name}：${site.host.shortName}为接访点（${periodText(view)}）。` +
+              `【集中接访】“${input.name}”在${site.host.shortName}设接访点（${periodText(view)}）。` +
               `派员单位：${names}。活动期间每天会收到日调度填报卡片；发送“今日到岗”可随时查看到岗情况。`,
           },
         );
@@ -228,10 +233,50 @@ export class CampaignService {
       return {
         campaignId: id,
         message:
-          `已创建“${input.name}”：${view.sites.length} 个接访点、${units} 个派员单位，` +
-          "已通知各单位联络员指派接访人员。",
+          `已创建“${input.name}”（编号 #${id}）：${view.sites.length} 个接访点、` +
+          `${units} 个派员单位，已通知各单位联络员指派接访人员。` +
+          (unreached.length > 0
+            ? `其中 ${unreached.length} 个单位没有登记联络员，未能通知：` +
+              `${unreached.join("、")}。请电话通知，或请管理员补充人员名单。`
+            : ""),
       };
     });
+  }
+
+  /**
+   * One campaign at a time: a second one over the same days would give an
+   * officer two duties and one check-in. A name used before is refused too,
+   * so that chat commands and exports can name a campaign by its name.
+   */
+  private async checkOverlap(
+    q: Db,
+    input: { name: string; startDate: IsoDate; endDate: IsoDate },
+  ) {
+    const { campaigns } = this.ctx.store.t;
+    const rows = await q
+      .select()
+      .from(campaigns)
+      .where(eq(campaigns.status, "active"));
+    const issues: { field: string; message: string }[] = [];
+    const same = rows.find((c) => c.name === input.name);
+    if (same) {
+      issues.push({
+        field: "name",
+        message: `活动名称：已有同名的集中接访活动（编号 #${same.id}），请换一个名称`,
+      });
+    }
+    const overlap = rows.find(
+      (c) => c.startDate <= input.endDate && c.endDate >= input.startDate,
+    );
+    if (overlap) {
+      issues.push({
+        field: "startDate",
+        message:
+          `开始日期：与“${overlap.name}”（编号 #${overlap.id}，${overlap.startDate} 至 ` +
+          `${overlap.endDate}）时间重叠。同一时段只能有一期集中接访；如需调整，请先取消原活动`,
+      });
+    }
+    return issues;
   }
 
   /** Host units must be HRSS units, each once; a unit goes to one site. */
@@ -321,14 +366,17 @@ export class CampaignService {
         return { campaignId: id, message: "该活动已经取消。" };
       }
       const { campaigns } = this.ctx.store.t;
-      await q
+      const result = await q
         .update(campaigns)
         .set({
           status: "cancelled",
           updatedAt: now,
           version: view.campaign.version + 1,
         })
-        .where(eq(campaigns.id, id));
+        .where(and(eq(campaigns.id, id), eq(campaigns.status, "active")));
+      if (this.ctx.store.changes(result) !== 1) {
+        return { campaignId: id, message: "该活动已经取消。" };
+      }
       await this.audit(q, acting, now, id, "campaign.cancel", {});
       const after = await loadCampaign(this.ctx, q, id);
       for (const site of after.sites) {
@@ -353,6 +401,27 @@ export class CampaignService {
         type: "text",
         text: `【集中接访】“${after.campaign.name}”已取消，您的值班安排随之取消。`,
       });
+      // Everyone the campaign addressed hears that it is off.
+      const told = new Set<number>(officers);
+      for (const site of after.sites) {
+        const units = [site.host, ...site.units];
+        for (const unit of units) {
+          const roles: ("liaison" | "leader" | "caseworker")[] =
+            unit.id === site.host.id
+              ? ["liaison", "caseworker", "leader"]
+              : ["liaison", "leader"];
+          const people = (await this.people(unit.id, roles)).filter(
+            (pid) => !told.has(pid),
+          );
+          people.forEach((pid) => told.add(pid));
+          await sendNow(this.ctx, q, now, `campaign:${id}:cancelled`, people, {
+            type: "text",
+            text:
+              `【集中接访】“${after.campaign.name}”（${periodText(after)}）已取消，` +
+              "不再指派人员、签到和报送日调度，此前的提醒作废。",
+          });
+        }
+      }
       return { campaignId: id, message: `已取消“${after.campaign.name}”。` };
     });
   }
@@ -466,7 +535,8 @@ export class CampaignService {
             if (have.has(`${personId}:${date}`)) {
               continue;
             }
-            await q.insert(dutyShifts).values({
+            // Two liaisons saving at once may both add a day: one row stays.
+            const fresh = await this.ctx.store.insertIfAbsent(q, dutyShifts, {
               campaignId: id,
               siteId: site.site.id,
               unitId: unit.id,
@@ -475,7 +545,7 @@ export class CampaignService {
               nominatedBy: acting.person.id,
               nominatedAt: now,
             });
-            added++;
+            added += fresh ? 1 : 0;
           }
         }
         await this.audit(q, acting, now, id, "campaign.nominate", {
@@ -496,7 +566,7 @@ export class CampaignService {
             this.ctx,
             q,
             now,
-            `campaign:${id}:named:${dates.join(",")}`,
+            `campaign:${id}:named:${digest(dates)}`,
             [personId],
             {
               type: "text",
@@ -505,6 +575,26 @@ export class CampaignService {
                 `${daysText(dates, view.days)}，每日 ${c.dutyStart}–${c.dutyEnd}` +
                 (site.site.address ? `，地点：${site.site.address}` : "") +
                 "。到岗后请向我发送“签到”，结束时发送“签退”。",
+            },
+          );
+        }
+        // Officers taken off days are told which, so nobody comes in vain.
+        const dropped = new Map<number, IsoDate[]>();
+        for (const s of removed) {
+          dropped.set(s.personId, [...(dropped.get(s.personId) ?? []), s.date]);
+        }
+        for (const [personId, dates] of dropped) {
+          await sendNow(
+            this.ctx,
+            q,
+            now,
+            `campaign:${id}:unnamed:${digest(dates)}:${now}`,
+            [personId],
+            {
+              type: "text",
+              text:
+                `【集中接访】${unit.shortName}已调整“${c.name}”的值班安排：` +
+                `您${daysText(dates, view.days)}不再到${site.label}值班。`,
             },
           );
         }
@@ -591,6 +681,15 @@ export class CampaignService {
         ),
       );
     if (same) {
+      if (same.name !== officer.name) {
+        issues.push({
+          field: `${field}.phone`,
+          message:
+            `${label}：联系电话 ${officer.phone} 已登记为本单位${same.name}的号码。` +
+            `如指派${same.name}，请从名单中选择；否则请核对号码`,
+        });
+        return undefined;
+      }
       return same.id;
     }
     const id = await this.ctx.store.insert(q, people, {
@@ -697,13 +796,23 @@ export class CampaignService {
             );
           }
         } else {
-          await q.insert(dispatchReports).values({
-            campaignId: id,
-            siteId,
-            date,
-            ...values,
-            submittedAt: now,
-          });
+          const fresh = await this.ctx.store.insertIfAbsent(
+            q,
+            dispatchReports,
+            {
+              campaignId: id,
+              siteId,
+              date,
+              ...values,
+              submittedAt: now,
+            },
+          );
+          if (!fresh) {
+            throw conflict(
+              "dispatch_changed",
+              "日调度刚被他人报送过，请刷新后核对，需要时再更正。",
+            );
+          }
         }
         await this.audit(
           q,
@@ -761,14 +870,11 @@ export class CampaignService {
       }
       const view = await loadCampaign(this.ctx, q, shift.campaignId);
       const site = siteOf(view, shift.siteId);
-      assertSiteStaff(acting.person, view, site, "补登到岗");
+      assertSiteStaff(acting.person, view, site, "补登或更正到岗");
       assertActive(view);
-      if (shift.checkedInAt !== null) {
-        throw conflict(
-          "already_checked_in",
-          `该人员已于 ${formatInstant(shift.checkedInAt)} 签到，无需补登。`,
-        );
-      }
+      // A record already there (a check-in by message, a mistaken 签退, an
+      // earlier record) is corrected; the old times stay in the audit trail.
+      const correcting = shift.checkedInAt !== null;
       const inAt = atTime(shift.date, input.checkedIn);
       const outAt = input.checkedOut
         ? atTime(shift.date, input.checkedOut)
@@ -786,7 +892,9 @@ export class CampaignService {
           },
         ]);
       }
-      await q
+      // Only over the record the page showed: a check-in by message or
+      // another record arriving meanwhile is kept, and this one refused.
+      const result = await q
         .update(dutyShifts)
         .set({
           checkedInAt: inAt,
@@ -796,17 +904,61 @@ export class CampaignService {
           recordedBy: acting.person.id,
           remarks: input.remarks,
         })
-        .where(eq(dutyShifts.id, shiftId));
-      await this.audit(q, acting, now, view.campaign.id, "duty.record", {
-        shiftId,
-        personId: shift.personId,
-        date: shift.date,
-        ...input,
-      });
+        .where(
+          and(
+            eq(dutyShifts.id, shiftId),
+            shift.checkedInAt === null
+              ? isNull(dutyShifts.checkedInAt)
+              : eq(dutyShifts.checkedInAt, shift.checkedInAt),
+            shift.checkedOutAt === null
+              ? isNull(dutyShifts.checkedOutAt)
+              : eq(dutyShifts.checkedOutAt, shift.checkedOutAt),
+          ),
+        );
+      if (this.ctx.store.changes(result) !== 1) {
+        throw conflict(
+          "attendance_changed",
+          "该人员的到岗记录刚刚有了变化（本人签到或他人补登），请刷新后核对。",
+        );
+      }
+      await this.audit(
+        q,
+        acting,
+        now,
+        view.campaign.id,
+        correcting ? "duty.correct" : "duty.record",
+        {
+          shiftId,
+          personId: shift.personId,
+          date: shift.date,
+          ...input,
+          before: correcting
+            ? {
+                checkedInAt: shift.checkedInAt,
+                checkedOutAt: shift.checkedOutAt,
+              }
+            : null,
+        },
+      );
       const name = view.officers.get(shift.personId)?.name ?? "";
+      const span = `${input.checkedIn}${input.checkedOut ? `–${input.checkedOut}` : ""}`;
+      const what = correcting ? "更正" : "补登";
+      await sendNow(
+        this.ctx,
+        q,
+        now,
+        `campaign:${view.campaign.id}:recorded:${shiftId}:${now}`,
+        [shift.personId],
+        {
+          type: "text",
+          text:
+            `【集中接访】${site.label}已为您${what}${monthDay(shift.date)}的到岗记录：` +
+            `${span}（原因：${input.remarks}）。如有出入，请联系该接访点。`,
+        },
+      );
       return {
         campaignId: view.campaign.id,
-        message: `已为${name}补登${monthDay(shift.date)}到岗：${input.checkedIn}${input.checkedOut ? `–${input.checkedOut}` : ""}。`,
+        message: `已为${name}${what}${monthDay(shift.date)}的到岗记录：${span}。`,
       };
     });
   }
@@ -819,6 +971,22 @@ export class CampaignService {
       (p) => p.id,
     );
   }
+}
+
+/** Days from one date to another, counted without walking them. */
+function spanDays(from: IsoDate, to: IsoDate): number {
+  return Math.round(
+    (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) /
+      86_400_000,
+  );
+}
+
+/** A short stable name for a list of dates, for dedupe keys of bounded length. */
+function digest(dates: IsoDate[]): string {
+  return createHash("sha256")
+    .update(dates.join(","))
+    .digest("hex")
+    .slice(0, 16);
 }
 
 function assertActive(view: CampaignView): void {

@@ -187,11 +187,13 @@ export function shiftStatus(
 ): ShiftStatus {
   const start = atTime(shift.date, c.dutyStart);
   const end = atTime(shift.date, c.dutyEnd);
+  // Whole minutes as people read them: 15:00:40 is 15:00, two hours early.
+  const minute = (at: number) => Math.floor(at / 60_000) * 60_000;
   const minutes = (ms: number) => Math.max(0, Math.floor(ms / 60_000));
   const earlyMinutes =
-    shift.checkedOutAt !== null ? minutes(end - shift.checkedOutAt) : 0;
+    shift.checkedOutAt !== null ? minutes(end - minute(shift.checkedOutAt)) : 0;
   if (shift.checkedInAt !== null) {
-    const lateMinutes = minutes(shift.checkedInAt - start);
+    const lateMinutes = minutes(minute(shift.checkedInAt) - start);
     return {
       attendance: lateMinutes > 0 ? "late" : "on_time",
       lateMinutes,

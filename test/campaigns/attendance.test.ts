@@ -365,7 +365,7 @@ describe.each(engines())("reception campaign on $name", (engine) => {
       }),
     ).rejects.toThrow("到岗时间：不能晚于现在");
     const out = await bot.campaigns.recordAttendance(ma, shift.id, input);
-    expect(out.message).toBe("已为钱进补登10月1日到岗：08:55。");
+    expect(out.message).toBe("已为钱进补登10月1日的到岗记录：08:55。");
     expect(await say("钱进", "签到")).toMatch(/已于 08:55 签到/);
   });
 });

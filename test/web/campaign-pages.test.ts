@@ -398,7 +398,7 @@ describe.each(engines())("campaign pages on $name", (engine) => {
       expect(early.body).toContain("10月1日还没到，不能提前报送日调度");
       expect(other.status).toBe(403);
       expect(other.body).toContain(
-        "只有船山区人社局（船山区人社局接访点）的工作人员可以报送日调度",
+        "只有船山区人社局的工作人员可以报送日调度",
       );
       expect(outside.status).toBe(404);
       expect(nonsense.status).toBe(404);
@@ -524,7 +524,7 @@ describe.each(engines())("campaign pages on $name", (engine) => {
       remarks: "手机没电，已核实到岗",
     });
     expect(recorded.status).toBe(200);
-    expect(recorded.body.message).toContain("已为钱进补登10月1日到岗");
+    expect(recorded.body.message).toContain("已为钱进补登10月1日的到岗记录");
 
     const after = await page(rollPath, "马晓林");
     expect(after.body).toContain(
