@@ -307,6 +307,59 @@ describe.each(engines())("reception campaign on $name", (engine) => {
     expect(rows[0].visitors).toBe(12);
   });
 
+  it("refuses a second campaign over the same days, or a deadline already past", async () => {
+    const wang = await demo(bot, "王建国");
+    const again = await bot.campaigns
+      .create(wang, await nationalDayInput(bot, { name: "国庆第二期" }))
+      .catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(ValidationError);
+    expect((again as ValidationError).issues[0].message).toMatch(
+      /与“2026年国庆节集中接访”（编号 #\d+，2026-10-01 至 2026-10-04）时间重叠/,
+    );
+    const late = await bot.campaigns
+      .create(
+        wang,
+        await nationalDayInput(bot, {
+          name: "春节",
+          startDate: "2027-02-10",
+          endDate: "2027-02-12",
+          nominateBy: "2026-09-24 18:00",
+        }),
+      )
+      .catch((e: unknown) => e);
+    expect((late as ValidationError).issues.map((i) => i.field)).toEqual([
+      "nominateBy",
+    ]);
+  });
+
+  it("tells an officer taken off days, and lets the site correct a mistaken 签退", async () => {
+    await nominate(bot, "赵磊", id, [{ name: "钱进", dates: ALL_DAYS }]);
+    await nominate(bot, "赵磊", id, [{ name: "钱进", dates: ["2026-10-01"] }]);
+    const qian = (await demo(bot, "钱进")).person;
+    await bot.deliverNow();
+    const texts = (await inbox(bot, qian.id)).map((m) => m.text ?? "");
+    expect(texts).toContain(
+      "【集中接访】船山区住建局已调整“2026年国庆节集中接访”的值班安排：" +
+        "您10月2日—10月4日不再到船山区人社局接访点值班。",
+    );
+
+    clock.set(at("2026-10-01T08:50:00"));
+    await say("钱进", "签到");
+    clock.set(at("2026-10-01T09:40:40"));
+    expect(await say("钱进", "签退")).toContain("早 440 分钟，记为早退");
+    const [shift] = await shifts();
+    const ma = await demo(bot, "马晓林");
+    const fixed = await bot.campaigns.recordAttendance(ma, shift.id, {
+      checkedIn: "08:50",
+      checkedOut: "",
+      remarks: "误发签退，现场核实仍在岗",
+    });
+    expect(fixed.message).toBe("已为钱进更正10月1日的到岗记录：08:50。");
+    const [after] = await shifts();
+    expect(after.checkedOutAt).toBeNull();
+    expect(after.recordedBy).toBe(ma.person.id);
+  });
+
   it("stops taking reports once the campaign is cancelled", async () => {
     clock.set(at("2026-10-01T16:00"));
     const { loadCampaign } = await import("../../src/campaigns/view.js");
