@@ -24,6 +24,7 @@ import { Ranking, type Score } from "./matching.js";
 import { omissionText } from "./messages.js";
 import {
   assertHrssStaff,
+  canView,
   coversUnit,
   requireClueDecider,
 } from "./permissions.js";
@@ -31,6 +32,7 @@ import { identityKey } from "./intake.js";
 import {
   CLUE_STATUS,
   loadClue,
+  loadProject,
   type ClueRow,
   type ProjectRecord,
 } from "./view.js";
@@ -154,13 +156,23 @@ export class Clues extends ProjectCommands {
       async (s) => {
         const clue = await this.undecided(s, actor, clueId);
         const t = this.ctx.store.t;
-        const [project] = await s.q
-          .select()
+        const [found] = await s.q
+          .select({ id: t.projects.id })
           .from(t.projects)
           .where(eq(t.projects.id, projectId));
-        if (!project) {
+        if (!found) {
           throw notFound("该项目");
         }
+        // Only a project the decider may see: one reported to their HRSS,
+        // or any for the city's.
+        const view = await loadProject(this.ctx, s.q, projectId);
+        if (!canView(actor.person, view)) {
+          throw forbidden(
+            `该项目由${view.unit.shortName}报送给其他人力资源社会保障部门，` +
+              "不能用来核对本线索；请从候选项目中选择。",
+          );
+        }
+        const project = view.project;
         await this.saveClue(s, clue, {
           status: "matched",
           projectId,

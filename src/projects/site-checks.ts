@@ -255,12 +255,13 @@ function checkDates(view: ProjectView, input: CheckInput, today: IsoDate) {
       field: "checkDate",
       message: `${checkLabels.checkDate}：不能晚于今天（${today}）`,
     });
-  } else if (checkDate < view.project.startDate) {
+  } else if (checkDate < view.project.reportedDate) {
+    // The check verifies a report: it cannot come before the report did.
     issues.push({
       field: "checkDate",
       message:
-        `${checkLabels.checkDate}：不能早于项目开工日期` +
-        `（${view.project.startDate}）`,
+        `${checkLabels.checkDate}：不能早于收到报送的日期` +
+        `（${view.project.reportedDate}）`,
     });
   }
   if (correctionDeadline && correctionDeadline <= checkDate) {

@@ -111,9 +111,11 @@ export class Uploads extends ProjectIntake {
       preview.rows.map((r) => r.values),
     );
     const { fresh, duplicates } = this.split(preview.rows, earlier);
+    // A row with a problem is listed under errors only, not as one to import.
+    const wrong = new Set(errors.map((e) => e.rowNumber));
     return {
       ok: errors.length === 0 && preview.rows.length > 0,
-      rows: fresh,
+      rows: fresh.filter((r) => !wrong.has(r.rowNumber)),
       duplicates,
       errors,
       meta: preview.meta,

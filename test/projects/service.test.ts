@@ -296,6 +296,14 @@ describe.each(botEngines())("new projects on $name", (engine) => {
       expect(told[0].text).toContain("于 2026年11月6日前整改到位");
     });
 
+    it("refuses a check dated before the report arrived", async () => {
+      const early = await failure(
+        check("王建国", { checkDate: "2026-10-12", findings: [] }),
+      );
+      expect(early.issues.map((i) => i.field)).toEqual(["checkDate"]);
+      expect(early.issues[0].message).toContain("不能早于收到报送的日期");
+    });
+
     it("asks for a correction deadline with findings, and a sane one", async () => {
       const missing = await failure(
         check("王建国", { checkDate: "2026-10-13", findings: "挂靠" }),
@@ -414,6 +422,24 @@ describe.each(botEngines())("new projects on $name", (engine) => {
       expect(
         (await bot.projects.clue(people["王建国"].person, clueId)).status,
       ).toBe("matched");
+    });
+
+    it("matches a clue only to a project the deciding HRSS may see", async () => {
+      const city = await report("张伟", "天悦府二期");
+      const { clueId } = await bot.projects.recordClue(people["马晓林"], {
+        source: "自行巡查",
+        learnedDate: "2026-10-12",
+        name: "完全不同的工程",
+        builder: "某公司",
+        responsibleUnitId: String(await unitId(bot, "chuanshan.housing")),
+      });
+      const refused = await failure(
+        bot.projects.confirmMatch(people["马晓林"], clueId, city.projectId),
+      );
+      expect(refused.code).toBe("forbidden");
+      expect(
+        (await bot.projects.clue(people["王建国"].person, clueId)).status,
+      ).toBe("unmatched");
     });
 
     it("counts omissions per unit and year; 5 puts a unit on the list", async () => {
