@@ -12,12 +12,8 @@
 import { pathToFileURL } from "node:url";
 import { boot } from "../src/boot.js";
 import { ConfigError, loadConfig } from "../src/config.js";
-import {
-  ManualClock,
-  parseInstant,
-  systemClock,
-  type Clock,
-} from "../src/time.js";
+import { toolClock } from "../src/local-state.js";
+import { ManualClock, parseInstant, type Clock } from "../src/time.js";
 import { isJobName, JOB_NAMES, runJob, type JobName } from "./registry.js";
 
 const USAGE =
@@ -26,7 +22,8 @@ const USAGE =
 
 interface Args {
   name: JobName;
-  clock: Clock;
+  /** From --at; none means the tool's own clock. */
+  clock?: Clock;
   force: boolean;
 }
 
@@ -36,7 +33,7 @@ export function parseArgs(argv: string[]): Args | undefined {
   if (!name || !isJobName(name)) {
     return undefined;
   }
-  let clock: Clock = systemClock;
+  let clock: Clock | undefined;
   let force = false;
   for (let i = 0; i < rest.length; i++) {
     if (rest[i] === "--force") {
@@ -71,7 +68,8 @@ async function main(): Promise<number> {
     throw error;
   }
 
-  const bot = await boot(config, { clock: args.clock });
+  // Without --at: the simulator's time in simulator mode, else real time.
+  const bot = await boot(config, { clock: args.clock ?? toolClock(config) });
   try {
     const { summary } = await runJob(args.name, bot, { force: args.force });
     process.stdout.write(`${summary}\n`);

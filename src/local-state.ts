@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Config } from "./config.js";
-import { OffsetClock } from "./time.js";
+import { OffsetClock, systemClock, type Clock } from "./time.js";
 
 /** The folder of the SQLite file, or data/ when the database is MySQL. */
 export function localStateDir(config: Config): string {
@@ -44,4 +44,13 @@ export function simulatorSessionSecret(dir: string): string {
     });
   }
   return readFileSync(file, "utf8").trim();
+}
+
+/**
+ * The clock of a command-line tool (export, job): in simulator mode the
+ * simulator's, so that what the tool records sits in the simulated time
+ * and does not block moving it; otherwise the real one.
+ */
+export function toolClock(config: Config): Clock {
+  return config.simulator ? simulatorClock(localStateDir(config)) : systemClock;
 }

@@ -24,7 +24,7 @@ import { ConfigError, loadConfig } from "../config.js";
 import { createContext } from "../context.js";
 import { AppError } from "../errors.js";
 import { createLogger } from "../logger.js";
-import { systemClock } from "../time.js";
+import { toolClock } from "../local-state.js";
 import { exportTable, type ExportRequest } from "./export.js";
 import { isCampaignTable, matchTable, tableList } from "./tables.js";
 
@@ -92,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
 
   const log = createLogger({ level: "warn", pretty: config.logPretty });
   const store = await openStore(config.databaseUrl);
-  const ctx = createContext({ config, store, log, clock: systemClock });
+  const ctx = createContext({ config, store, log, clock: toolClock(config) });
   // Written under a temporary name, renamed once complete: a failed
   // export leaves no half file that looks like a table.
   const partial = join(
