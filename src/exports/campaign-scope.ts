@@ -61,6 +61,15 @@ export async function campaignScope(
     assertMayAsk(person);
   }
   const found = await findCampaign(ctx, request);
+  if (found.campaign.status === "cancelled") {
+    // A sheet of a called-off campaign would list every unit as absent.
+    throw new AppError(
+      "campaign_cancelled",
+      `“${found.campaign.name}”（编号 #${found.campaign.id}）已取消，` +
+        "没有考勤表和接访报告可以导出。",
+      409,
+    );
+  }
   const view = await loadCampaign(ctx, ctx.store.db, found.campaign.id);
   let site = pickSite(view, request, found.siteText);
 

@@ -104,6 +104,23 @@ describe.each(engines())(
       );
     });
 
+    it("refuses the tables of a cancelled campaign", async () => {
+      const wang = await demo(bot, "王建国");
+      const { campaigns } = bot.ctx.store.t;
+      const [row] = await bot.ctx.store.db.select().from(campaigns);
+      await bot.campaigns.cancel(wang, row.id);
+      for (const table of ["考勤表", "接访报告"]) {
+        const error = await refused(wang, { table, campaign: `#${row.id}` });
+        expect(error).toMatchObject({
+          code: "campaign_cancelled",
+          status: 409,
+        });
+        expect(error.userMessage).toContain(
+          "已取消，没有考勤表和接访报告可以导出",
+        );
+      }
+    });
+
     it("refuses sending units, other counties and people without a role", async () => {
       const zhang = await refused(await demo(bot, "张伟"), {
         table: "考勤表",
