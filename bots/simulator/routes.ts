@@ -355,7 +355,8 @@ async function chatState(bot: Bot, person: Person) {
     opensAt === now
       ? null
       : `现在是非办公时间（工作日 ${start}–${end} 以外）。通知、提醒等可以等待的消息` +
-        `将于 ${formatInstant(opensAt)} 送达；要立即看到效果，可在“模拟时间”中调到工作日上午。`;
+        `将于 ${formatInstant(opensAt)} 送达；要立即看到效果，可在“模拟时间”中调到工作日上午。` +
+        "集中接访的提醒和回复不受影响，节假日照常即时送达。";
 
   const group = await mechanismGroup(bot);
   return {
