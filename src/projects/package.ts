@@ -40,6 +40,9 @@ export const SHEET_PROBLEMS = {
     "表格中找不到附件 1 的表头（项目名称、建设单位名称、开工时间等列），" +
     "请按附件 1 的格式填写。",
   sheet_too_many_rows: "表格中的项目超过 {max} 行，请分成几个文件上传。",
+  sheet_many_tables:
+    "文件中有 {count} 个工作表都是附件 1（{names}）。每次只上传本单位的一张表，" +
+    "请删除其他工作表后再上传。",
 } as const;
 
 export type SheetProblem = keyof typeof SHEET_PROBLEMS;

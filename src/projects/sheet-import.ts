@@ -103,9 +103,14 @@ async function open(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
   return book;
 }
 
-/** The first worksheet with attachment 1's headings. */
+/**
+ * The worksheet with attachment 1's headings. Several such sheets (an
+ * export of every unit uploaded again) are refused rather than read in
+ * part: one unit uploads its own table.
+ */
 function pickSheet(book: ExcelJS.Workbook) {
   let empty = true;
+  const found = [];
   for (const sheet of book.worksheets) {
     if (sheet.actualRowCount === 0) {
       continue;
@@ -117,8 +122,17 @@ function pickSheet(book: ExcelJS.Workbook) {
       throw sheetError("sheet_too_many_rows", { max: MAX_PROJECT_ROWS });
     }
     if (header) {
-      return { sheet, header };
+      found.push({ sheet, header });
     }
+  }
+  if (found.length > 1) {
+    throw sheetError("sheet_many_tables", {
+      count: found.length,
+      names: found.map((f) => f.sheet.name).join("、"),
+    });
+  }
+  if (found.length === 1) {
+    return found[0];
   }
   throw sheetError(empty ? "sheet_empty" : "sheet_no_header");
 }

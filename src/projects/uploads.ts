@@ -104,6 +104,21 @@ export class Uploads extends ProjectIntake {
         });
       }
     }
+    const filer = preview.meta.unitName?.replace(/\s/g, "");
+    const unit = actor.person.unit;
+    if (
+      filer &&
+      ![unit.name, unit.shortName].some((n) => n.includes(filer) || filer.includes(n))
+    ) {
+      // Another unit's table: its projects would be stored as this unit's.
+      errors.push({
+        rowNumber: null,
+        column: "填报单位",
+        message:
+          `表格的填报单位是“${filer}”，与您所在的${unit.shortName}不符。` +
+          "请上传本单位的附件 1，或请该单位自行报送。",
+      });
+    }
     errors.sort((a, b) => (a.rowNumber ?? 0) - (b.rowNumber ?? 0));
 
     const earlier = await this.findReported(

@@ -162,12 +162,47 @@ describe.each(botEngines())("importing attachment 1 on $name", (engine) => {
     expect(await stored()).toBe(0);
   });
 
+  it("refuses another unit's table, and a file with several units' tables", async () => {
+    const zhao = await person(bot, "赵磊");
+    const preview = await bot.projects.previewSheet(
+      zhao,
+      await unitSheet([project(1)]),
+    );
+    expect(preview.ok).toBe(false);
+    expect(preview.errors[0]).toMatchObject({
+      rowNumber: null,
+      column: "填报单位",
+    });
+    expect(preview.errors[0].message).toContain("与您所在的船山区住建局不符");
+
+    const single = new ExcelJS.Workbook();
+    await single.xlsx.load(
+      (await unitSheet([project(1)])) as unknown as ExcelJS.Buffer,
+    );
+    const both = new ExcelJS.Workbook();
+    for (const name of ["住建局", "交通局"]) {
+      const copy = both.addWorksheet(name);
+      single.worksheets[0].eachRow((row, n) => {
+        copy.getRow(n).values = row.values as ExcelJS.CellValue[];
+      });
+    }
+    const file = Buffer.from(await both.xlsx.writeBuffer());
+    const error = await bot.projects
+      .previewSheet(zhang, file)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "sheet_many_tables" });
+    expect((error as { userMessage: string }).userMessage).toContain(
+      "住建局、交通局",
+    );
+    expect(await stored()).toBe(0);
+  });
+
   it("refuses rows outside a county authority's area", async () => {
     const zhao = await person(bot, "赵磊");
-    const file = await unitSheet([
-      project(1),
-      project(2, { 管辖区域: "安居区" }),
-    ]);
+    const file = await unitSheet(
+      [project(1), project(2, { 管辖区域: "安居区" })],
+      { unitName: "船山区住房和城乡建设局" },
+    );
 
     const preview = await bot.projects.previewSheet(zhao, file);
     const error = await refusal(file, zhao);

@@ -75,6 +75,8 @@ export interface Layout {
   numbers?: boolean;
   /** Lines after the table (default: the notice's 备注 and signing lines). */
   footer?: Cell[][];
+  /** Who fills it in (default: the city's housing bureau). */
+  unitName?: string;
 }
 
 const NOTE =
@@ -102,7 +104,8 @@ export async function unitSheet(
     sheet.getCell(row, 1).value = "遂宁市新开工建设工程项目情况表";
     sheet.mergeCells(row, 1, row, last);
     sheet.getCell(row + 1, 1).value = "填报单位：";
-    sheet.getCell(row + 1, 3).value = "  遂宁市住房和城乡建设局 ";
+    sheet.getCell(row + 1, 3).value =
+      `  ${layout.unitName ?? "遂宁市住房和城乡建设局"} `;
     row += 2;
     // 序号, 管辖区域, 备注 written once over three merged rows.
     for (const column of [1, 2, last]) {

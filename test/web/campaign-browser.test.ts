@@ -139,7 +139,7 @@ describe.each(engines())("campaign forms in a browser on $name", (engine) => {
     await wang.getByRole("button", { name: "创建并通知各单位" }).click();
     await eventually(() =>
       wang.locator(".done-message").textContent(),
-    ).toContain("已创建“2026年国庆节集中接访”：2 个接访点");
+    ).toContain("已创建“2026年国庆节集中接访”（编号 #");
     await wang.locator(".done-link").click();
     await eventually(() => wang.locator("h1").textContent()).toBe(
       "2026年国庆节集中接访",

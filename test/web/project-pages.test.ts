@@ -459,7 +459,7 @@ describe.each(engines())("project pages on $name", (engine) => {
       const file = await unitSheet([
         project(1),
         project(2, { 管辖区域: "安居区" }),
-      ]);
+      ], { unitName: "船山区住房和城乡建设局" });
 
       const res = await upload("preview", "赵磊", file);
 
