@@ -10,6 +10,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import BetterSqlite from "better-sqlite3";
+import { sql, type SQL } from "drizzle-orm";
 import { drizzle as drizzleSqlite } from "drizzle-orm/better-sqlite3";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate as migrateSqlite } from "drizzle-orm/better-sqlite3/migrator";
@@ -53,6 +54,23 @@ export class Store {
       return fn(outer);
     }
     return this.dialect === "sqlite" ? this.sqliteTx(fn) : this.mysqlTx(fn);
+  }
+
+  /**
+   * Holds a unit's row until the transaction ends, so that commands that
+   * check the state and then write (one campaign at a time) run one after
+   * another. Call it before the transaction's first read: MySQL takes the
+   * snapshot at the first plain read. SQLite transactions already run one
+   * at a time.
+   */
+  async lockUnit(q: Db, unitId: number): Promise<void> {
+    if (this.dialect !== "mysql") {
+      return;
+    }
+    const mysqlTx = q as unknown as { execute(query: SQL): Promise<unknown> };
+    await mysqlTx.execute(
+      sql`SELECT id FROM units WHERE id = ${unitId} FOR UPDATE`,
+    );
   }
 
   /** Inserts a row and returns its generated id. */

@@ -101,6 +101,8 @@ export class CampaignService {
     assertCanRunCampaigns(acting.person);
     const input = parse(campaignInput, raw, campaignLabels);
     return this.run(acting, "campaign.create", key, input, async (q, now) => {
+      // Creations one after another, so two cannot both pass the overlap check.
+      await this.ctx.store.lockUnit(q, acting.person.unit.id);
       const today = dateOf(now);
       const nominateBy = parseInstant(input.nominateBy);
       const issues = [];
