@@ -18,6 +18,7 @@
  * - at the summary hour: the organizer's consolidated summary, and the
  *   leaders of sites that never reported.
  */
+import { plainInMarkdown as plain } from "../src/channels/text.js";
 import type { Config } from "../src/config.js";
 import type { AppContext } from "../src/context.js";
 import {
@@ -424,9 +425,9 @@ export function daySummary(
     view.sites.flatMap((s) => s.units).find((u) => u.id === id)?.shortName ??
     "";
   const who = (s: (typeof shifts)[number]) =>
-    `${unitName(s.unitId)} ${view.officers.get(s.personId)?.name ?? ""}`;
+    `${unitName(s.unitId)} ${plain(view.officers.get(s.personId)?.name ?? "")}`;
   const lines = [
-    `**“${c.name}”${monthDay(date)}汇总**`,
+    `**“${plain(c.name)}”${monthDay(date)}汇总**`,
     "",
     `到岗：应到 ${shifts.length} 人，到岗 ${present.length} 人` +
       `（迟到 ${late.length} 人），未到岗 ${absent.length} 人；未派员 ${unsent.length} 个单位次。`,
@@ -442,7 +443,7 @@ export function daySummary(
     lines.push(
       `- ${site.label}：到岗 ${here}/${mine.length}；` +
         (rep
-          ? dispatchLine(rep) + (rep.remarks ? `。${rep.remarks}` : "")
+          ? dispatchLine(rep) + (rep.remarks ? `。${plain(rep.remarks)}` : "")
           : "**未报送日调度**"),
     );
   }

@@ -140,6 +140,21 @@ export class CampaignService {
           message: "指派人员截止时间：应早于第一天值班开始",
         });
       }
+      const dutyMinutes =
+        (atTime(input.startDate, input.dutyEnd) -
+          atTime(input.startDate, input.dutyStart)) /
+        60_000;
+      if (
+        input.dutyEnd > input.dutyStart &&
+        input.escalateAfterMin >= dutyMinutes
+      ) {
+        issues.push({
+          field: "escalateAfterMin",
+          message:
+            `通知单位领导（开始后分钟数）：应短于每天的值班时长（${dutyMinutes} 分钟），` +
+            "否则值班结束前不会提醒",
+        });
+      }
       if (input.escalateAfterMin < input.remindAfterMin) {
         issues.push({
           field: "escalateAfterMin",
@@ -456,8 +471,9 @@ export class CampaignService {
         }
         const site = assertCanNominate(acting.person, view);
         const unit = acting.person.unit;
-        const today = dateOf(now);
-        if (c.endDate < today) {
+        // A day whose duty has ended is on record: who was absent stays so.
+        const editable = (d: IsoDate) => atTime(d, c.dutyEnd) > now;
+        if (!editable(c.endDate)) {
           throw conflict(
             "campaign_over",
             "该集中接访活动已经结束，不能再修改指派。",
@@ -482,10 +498,10 @@ export class CampaignService {
                 field: `officers.${i}.dates`,
                 message: `${label}：${d} 不在活动期间（${c.startDate} 至 ${c.endDate}）`,
               });
-            } else if (d < today) {
+            } else if (!editable(d)) {
               issues.push({
                 field: `officers.${i}.dates`,
-                message: `${label}：${monthDay(d)}已经过去，不能再指派`,
+                message: `${label}：${monthDay(d)}的值班已经结束，不能再指派`,
               });
             }
           }
@@ -503,7 +519,7 @@ export class CampaignService {
         }
         const { dutyShifts } = this.ctx.store.t;
         const current = view.shifts.filter(
-          (s) => s.unitId === unit.id && s.date >= today,
+          (s) => s.unitId === unit.id && editable(s.date),
         );
         for (const s of current) {
           const kept = wanted.get(s.personId)?.includes(s.date);

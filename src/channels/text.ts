@@ -116,3 +116,29 @@ export function fitBytes(
   const lineEnd = cut.lastIndexOf("\n");
   return `${lineEnd > 0 ? cut.slice(0, lineEnd) : cut}\n${overflow}`;
 }
+
+const MARKDOWN_LOOKALIKES: Record<string, string> = {
+  "[": "［",
+  "]": "］",
+  "(": "（",
+  ")": "）",
+  "*": "＊",
+  _: "＿",
+  "`": "｀",
+  "#": "＃",
+  "<": "＜",
+  ">": "＞",
+  "|": "｜",
+  "~": "～",
+};
+
+/**
+ * What a person typed, shown inside a markdown message as the text it is:
+ * markup characters become their full-width look-alikes (no platform's
+ * markdown reads those), and line breaks become spaces.
+ */
+export function plainInMarkdown(text: string): string {
+  return text
+    .replace(/[\[\]()*_`#<>|~]/g, (c) => MARKDOWN_LOOKALIKES[c])
+    .replace(/\s*\n\s*/g, " ");
+}

@@ -215,7 +215,7 @@ describe.each(engines())("reception campaign on $name", (engine) => {
         { personId: String(qian.id), dates: ["2026-10-01", "2026-10-02"] },
       ],
     });
-    await expect(past).rejects.toThrow(/10月1日已经过去/);
+    await expect(past).rejects.toThrow(/10月1日的值班已经结束/);
     const out = await bot.campaigns.nominate(zhao, id, {
       officers: [
         { personId: String(qian.id), dates: ["2026-10-02"] },
@@ -358,6 +358,35 @@ describe.each(engines())("reception campaign on $name", (engine) => {
     const [after] = await shifts();
     expect(after.checkedOutAt).toBeNull();
     expect(after.recordedBy).toBe(ma.person.id);
+  });
+
+  it("keeps a day whose duty has ended as it was, and refuses reminders after the duty", async () => {
+    await nominate(bot, "赵磊", id, [{ name: "钱进", dates: ALL_DAYS }]);
+    clock.set(at("2026-10-01T17:30"));
+    const zhao = await demo(bot, "赵磊");
+    const qian = (await demo(bot, "钱进")).person;
+    await bot.campaigns.nominate(zhao, id, {
+      officers: [{ personId: String(qian.id), dates: ["2026-10-02"] }],
+    });
+    // 10-01 is over: dropping the absent officer would turn 未到岗 into 未派员.
+    const days = (await shifts()).map((s) => s.date).sort();
+    expect(days).toEqual(["2026-10-01", "2026-10-02"]);
+    const wang = await demo(bot, "王建国");
+    const long = await bot.campaigns
+      .create(
+        wang,
+        await nationalDayInput(bot, {
+          name: "春节",
+          startDate: "2027-02-10",
+          endDate: "2027-02-12",
+          nominateBy: "2027-02-01 18:00",
+          escalateAfterMin: "480",
+        }),
+      )
+      .catch((e: unknown) => e);
+    expect((long as ValidationError).issues.map((i) => i.field)).toEqual([
+      "escalateAfterMin",
+    ]);
   });
 
   it("stops taking reports once the campaign is cancelled", async () => {
