@@ -301,6 +301,23 @@ export interface Explanation {
 /** How a clock's deadline was counted, day by day, in Chinese. */
 export function explainClock(cal: Calendar, clock: ClockRow): Explanation {
   const label = CLOCK_RULES[clock.rule as RuleName]?.label ?? clock.rule;
+  if (clock.workdays === 0 && clock.extensionDays === 0) {
+    // A deadline someone set as a date (a correction): nothing was counted.
+    return {
+      rule: label,
+      start: clock.startDate,
+      workdays: 0,
+      extensionDays: 0,
+      originalDueDate: clock.originalDueDate,
+      dueDate: clock.dueDate,
+      provisional: false,
+      days: [],
+      lines: [
+        `${label}：由办理人员定为 ${formatDateCn(clock.dueDate)}，截止当日 24:00` +
+          "（指定日期，不按工作日推算）。",
+      ],
+    };
+  }
   const total = clock.workdays + clock.extensionDays;
   const count = cal.addWorkdays(clock.startDate, total);
   let n = 0;

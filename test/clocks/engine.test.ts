@@ -397,6 +397,18 @@ describe.each(engines())("ClockEngine on $name", (engine) => {
       expect(explained.lines.at(-1)).toBe("2026-10-13 第 5 个工作日");
     });
 
+    it("names a date-set deadline as set, counting nothing", async () => {
+      // A correction deadline the inspector set: a Sunday stays a Sunday.
+      const clock = await start("project.correction", "2026-11-08");
+
+      const explained = explainClock(cal, clock);
+
+      expect(explained.dueDate).toBe("2026-11-08");
+      expect(explained.lines).toEqual([
+        "整改期限：由办理人员定为 2026年11月8日，截止当日 24:00（指定日期，不按工作日推算）。",
+      ]);
+    });
+
     it("shows an extension and the original deadline", async () => {
       const clock = await start("referral.refer", "2026-09-30");
       const extended = await clocks.extend(store.db, cal, clock, 3);
