@@ -72,6 +72,9 @@ export class SheetRejected extends AppError {
 const SHOWN_ISSUES = 10;
 
 function sheetCode(issues: SheetIssue[]): string {
+  if (issues.some((i) => i.rowNumber === null && i.column === "填报单位")) {
+    return "sheet_wrong_unit";
+  }
   if (issues.some((i) => i.rowNumber === null && i.column !== null)) {
     return "sheet_missing_column";
   }
@@ -108,7 +111,9 @@ export class Uploads extends ProjectIntake {
     const unit = actor.person.unit;
     if (
       filer &&
-      ![unit.name, unit.shortName].some((n) => n.includes(filer) || filer.includes(n))
+      ![unit.name, unit.shortName].some(
+        (n) => n.includes(filer) || filer.includes(n),
+      )
     ) {
       // Another unit's table: its projects would be stored as this unit's.
       errors.push({

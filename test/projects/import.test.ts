@@ -174,6 +174,8 @@ describe.each(botEngines())("importing attachment 1 on $name", (engine) => {
       column: "填报单位",
     });
     expect(preview.errors[0].message).toContain("与您所在的船山区住建局不符");
+    const wrongUnit = await refusal(await unitSheet([project(1)]), zhao);
+    expect(wrongUnit.code).toBe("sheet_wrong_unit");
 
     const single = new ExcelJS.Workbook();
     await single.xlsx.load(
