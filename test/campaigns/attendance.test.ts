@@ -360,7 +360,7 @@ describe.each(engines())("reception campaign on $name", (engine) => {
     expect(after.recordedBy).toBe(ma.person.id);
   });
 
-  it("keeps a day whose duty has ended as it was, and refuses reminders after the duty", async () => {
+  it("keeps a day whose duty ended, and refuses reminders after the duty", async () => {
     await nominate(bot, "赵磊", id, [{ name: "钱进", dates: ALL_DAYS }]);
     clock.set(at("2026-10-01T17:30"));
     const zhao = await demo(bot, "赵磊");
