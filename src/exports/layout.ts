@@ -150,15 +150,17 @@ export function yuan(fen: number): number {
 export function textWidth(text: string): number {
   let width = 0;
   for (const ch of text) {
-    width +=
-      /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u.test(
-        ch,
-      )
-        ? 2
-        : 1;
+    width += WIDE.test(ch) ? 2 : 1;
   }
   return width;
 }
+
+/** Hangul, CJK, compatibility and full-width forms: two digits wide. */
+const WIDE = new RegExp(
+  "[\\u1100-\\u115F\\u2E80-\\uA4CF\\uAC00-\\uD7A3\\uF900-\\uFAFF" +
+    "\\uFE30-\\uFE4F\\uFF00-\\uFF60\\uFFE0-\\uFFE6]",
+  "u",
+);
 
 /** Lines a text wraps to in a column of `width` units. */
 export function linesIn(text: string, width: number): number {

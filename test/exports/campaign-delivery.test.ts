@@ -3,20 +3,17 @@
  * "导出 考勤表 …" / "导出 接访报告 …" (the file goes to the asker alone),
  * the /exports page, and `npm run export`.
  */
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import ExcelJS from "exceljs";
-import { afterAll, afterEach, beforeAll, beforeEach, describe } from "vitest";
+import { afterEach, beforeEach, describe } from "vitest";
 import { expect, it } from "vitest";
-import { openStore } from "../../db/index.js";
 import type { Bot } from "../../src/boot.js";
 import { openExport } from "../../src/exports/files.js";
 import { demo, inbox, openBot, unitId } from "../helpers/bot.js";
-import { engines, type TestEngine } from "../helpers/db.js";
+import { engines } from "../helpers/db.js";
 import { clockAt } from "../helpers/time.js";
 import { startWeb, type Running } from "../web/server.js";
 import {
@@ -24,9 +21,9 @@ import {
   CITY_SITE,
   nationalDayLived,
 } from "./campaign-support.js";
+import { exportCommand } from "./cli-support.js";
 import { rowValues } from "./support.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const CAMPAIGN = "2026年国庆节集中接访";
 const ATTENDANCE = "遂宁市保障农民工工资支付集中接访考勤表";
 
@@ -221,43 +218,15 @@ describe("campaign tables on the /exports page", () => {
 });
 
 describe("npm run export for a campaign", () => {
-  let dir: string;
-  let env: NodeJS.ProcessEnv;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "campaign-cli-"));
-    const url = `sqlite:${join(dir, "bot.db")}`;
-    const file: TestEngine = {
-      name: "sqlite",
-      open: () => openStore(url),
-      release: async () => undefined,
-    };
-    const clock = clockAt("2026-09-25T10:00");
-    const bot = await openBot(file, clock);
-    await nationalDayLived(bot, clock);
-    await bot.close();
-    env = { ...process.env, DATABASE_URL: url, LOG_LEVEL: "silent" };
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  function run(...args: string[]) {
-    return new Promise<{ code: number; stdout: string; stderr: string }>(
-      (resolve) => {
-        execFile(
-          "npx",
-          ["tsx", "src/exports/cli.ts", ...args],
-          { cwd: ROOT, env },
-          (error, stdout, stderr) => {
-            const code = error ? Number(error.code ?? -1) : 0;
-            resolve({ code, stdout, stderr });
-          },
-        );
-      },
-    );
-  }
+  const cli = exportCommand(
+    "campaign-cli-",
+    "2026-09-25T10:00",
+    nationalDayLived,
+  );
+  const run = cli.run;
 
   it("writes a site's sheet, every site's, and the report", async () => {
-    const site = join(dir, "site.xlsx");
+    const site = join(cli.dir, "site.xlsx");
     const one = await run(
       "考勤表",
       CAMPAIGN,
@@ -270,7 +239,7 @@ describe("npm run export for a campaign", () => {
     expect(one.stdout).toContain(`已导出 4 条，写入 ${site}`);
     expect(await sheetNames(site)).toEqual([CHUANSHAN_SITE]);
 
-    const report = join(dir, "report.xlsx");
+    const report = join(cli.dir, "report.xlsx");
     const all = await run("接访报告", CAMPAIGN, "--out", report);
     expect(all.code).toBe(0);
     expect(all.stdout).toContain("已导出 8 条");
@@ -278,7 +247,7 @@ describe("npm run export for a campaign", () => {
   });
 
   it("says what is wrong and leaves no file", async () => {
-    const out = join(dir, "bad.xlsx");
+    const out = join(cli.dir, "bad.xlsx");
     const result = await run("考勤表", "2027年春节集中接访", "--out", out);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("（campaign_not_found）");

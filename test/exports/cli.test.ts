@@ -1,55 +1,13 @@
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import ExcelJS from "exceljs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openStore } from "../../db/index.js";
-import { openBot } from "../helpers/bot.js";
-import type { TestEngine } from "../helpers/db.js";
-import { clockAt } from "../helpers/time.js";
+import { describe, expect, it } from "vitest";
+import { exportCommand } from "./cli-support.js";
 import { october } from "./support.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
-
 describe("npm run export", () => {
-  let dir: string;
-  let env: NodeJS.ProcessEnv;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "export-cli-"));
-    const url = `sqlite:${join(dir, "bot.db")}`;
-    // The bot's own database, as `npm start` leaves it.
-    const file: TestEngine = {
-      name: "sqlite",
-      open: () => openStore(url),
-      release: async () => undefined,
-    };
-    const clock = clockAt("2026-09-29T09:00");
-    const bot = await openBot(file, clock);
-    await october(bot, clock);
-    await bot.close();
-    env = { ...process.env, DATABASE_URL: url, LOG_LEVEL: "silent" };
-  });
-
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  function run(...args: string[]) {
-    return new Promise<{ code: number; stdout: string; stderr: string }>(
-      (resolve) => {
-        execFile(
-          "npx",
-          ["tsx", "src/exports/cli.ts", ...args],
-          { cwd: ROOT, env },
-          (error, stdout, stderr) => {
-            const code = error ? Number(error.code ?? -1) : 0;
-            resolve({ code, stdout, stderr });
-          },
-        );
-      },
-    );
-  }
+  const cli = exportCommand("export-cli-", "2026-09-29T09:00", october);
+  const run = cli.run;
 
   async function sheets(file: string): Promise<string[]> {
     const book = new ExcelJS.Workbook();
@@ -58,7 +16,7 @@ describe("npm run export", () => {
   }
 
   it("writes every unit's feedback tables, or one unit's", async () => {
-    const all = join(dir, "all.xlsx");
+    const all = join(cli.dir, "all.xlsx");
     const both = await run("反馈表", "2026-10", "--out", all);
     expect(both).toMatchObject({ code: 0, stderr: "" });
     expect(both.stdout).toContain(`已导出 5 条，写入 ${all}`);
@@ -67,7 +25,7 @@ describe("npm run export", () => {
       "附件4 源头性案件反馈",
     ]);
 
-    const housing = join(dir, "housing.xlsx");
+    const housing = join(cli.dir, "housing.xlsx");
     const one = await run(
       "源头反馈表",
       "2026-10",
@@ -81,7 +39,7 @@ describe("npm run export", () => {
   });
 
   it("writes a receipt by the case's number", async () => {
-    const out = join(dir, "receipt.xlsx");
+    const out = join(cli.dir, "receipt.xlsx");
     const result = await run("回执", "遂人社移〔2026〕4号", "--out", out);
     expect(result.code).toBe(0);
     expect(await sheets(out)).toEqual([
@@ -91,7 +49,7 @@ describe("npm run export", () => {
   });
 
   it("says what is wrong in Chinese and leaves no file", async () => {
-    const out = join(dir, "bad.xlsx");
+    const out = join(cli.dir, "bad.xlsx");
     const period = await run("反馈表", "2026-13", "--out", out);
     expect(period.code).toBe(1);
     expect(period.stderr).toContain("统计期间：“2026-13”不是有效的期间");
@@ -110,7 +68,7 @@ describe("npm run export", () => {
     expect(table.code).toBe(1);
     expect(table.stderr).toContain("可以导出：回执（附件2）");
     expect(existsSync(out)).toBe(false);
-    expect(readdirSync(dir).filter((f) => f.endsWith(".part"))).toEqual([]);
+    expect(readdirSync(cli.dir).filter((f) => f.endsWith(".part"))).toEqual([]);
   });
 
   it("shows its usage for wrong arguments", async () => {

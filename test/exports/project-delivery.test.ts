@@ -3,27 +3,24 @@
  * "导出 项目表 2026-10 [单位]" / "导出 报送统计表 2026" (the file goes to
  * the asker alone), the /exports page, and `npm run export`.
  */
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import ExcelJS from "exceljs";
-import { afterAll, afterEach, beforeAll, beforeEach, describe } from "vitest";
+import { afterEach, beforeEach, describe } from "vitest";
 import { expect, it } from "vitest";
-import { openStore } from "../../db/index.js";
 import type { Bot } from "../../src/boot.js";
 import { openExport } from "../../src/exports/files.js";
 import { parseExportRequest } from "../../src/exports/request.js";
 import type { ManualClock } from "../../src/time.js";
 import { inbox, openBot, unitId } from "../helpers/bot.js";
-import { engines, type TestEngine } from "../helpers/db.js";
+import { engines } from "../helpers/db.js";
 import { clockAt } from "../helpers/time.js";
 import { startWeb, type Running } from "../web/server.js";
+import { exportCommand } from "./cli-support.js";
 import { reported } from "./project-support.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const TITLE = "遂宁市新开工建设工程项目情况表";
 const STATS = "遂宁市新开工项目报送情况统计表";
 
@@ -262,43 +259,11 @@ describe("project tables on the /exports page", () => {
 });
 
 describe("npm run export for new projects", () => {
-  let dir: string;
-  let env: NodeJS.ProcessEnv;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "project-cli-"));
-    const url = `sqlite:${join(dir, "bot.db")}`;
-    const file: TestEngine = {
-      name: "sqlite",
-      open: () => openStore(url),
-      release: async () => undefined,
-    };
-    const clock = clockAt("2026-10-09T09:00");
-    const bot = await openBot(file, clock);
-    await reported(bot, clock);
-    await bot.close();
-    env = { ...process.env, DATABASE_URL: url, LOG_LEVEL: "silent" };
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  function run(...args: string[]) {
-    return new Promise<{ code: number; stdout: string; stderr: string }>(
-      (resolve) => {
-        execFile(
-          "npx",
-          ["tsx", "src/exports/cli.ts", ...args],
-          { cwd: ROOT, env },
-          (error, stdout, stderr) => {
-            const code = error ? Number(error.code ?? -1) : 0;
-            resolve({ code, stdout, stderr });
-          },
-        );
-      },
-    );
-  }
+  const cli = exportCommand("project-cli-", "2026-10-09T09:00", reported);
+  const run = cli.run;
 
   it("writes a unit's table, every unit's, and the reporting table", async () => {
-    const one = join(dir, "transport.xlsx");
+    const one = join(cli.dir, "transport.xlsx");
     const unit = await run(
       "项目表",
       "2026-09",
@@ -311,7 +276,7 @@ describe("npm run export for new projects", () => {
     expect(unit.stdout).toContain(`已导出 1 条，写入 ${one}`);
     expect(await sheetNames(one)).toEqual(["附件1 市交通运输局"]);
 
-    const all = join(dir, "all.xlsx");
+    const all = join(cli.dir, "all.xlsx");
     expect((await run("附件1", "2026-Q4", "--out", all)).stdout).toContain(
       "已导出 4 条",
     );
@@ -320,13 +285,13 @@ describe("npm run export for new projects", () => {
       "附件1 船山区住建局",
     ]);
 
-    const stats = join(dir, "stats.xlsx");
+    const stats = join(cli.dir, "stats.xlsx");
     expect((await run("报送统计表", "2026", "--out", stats)).code).toBe(0);
     expect(await sheetNames(stats)).toEqual(["报送情况统计"]);
   });
 
   it("says what is wrong and leaves no file", async () => {
-    const out = join(dir, "bad.xlsx");
+    const out = join(cli.dir, "bad.xlsx");
     const unit = await run(
       "报送统计表",
       "2026",
@@ -347,7 +312,7 @@ describe("npm run export for new projects", () => {
     );
     expect(police.stderr).toContain("市公安局不是行业主管部门");
     expect(existsSync(out)).toBe(false);
-    expect(readdirSync(dir).filter((f) => f.endsWith(".part"))).toEqual([]);
+    expect(readdirSync(cli.dir).filter((f) => f.endsWith(".part"))).toEqual([]);
   });
 
   it("shows the project tables in its usage", async () => {
