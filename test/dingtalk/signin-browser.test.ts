@@ -5,8 +5,7 @@
  * the link named, signed in; a client that gives no code, or no DingTalk
  * client at all, ends with a Chinese explanation instead.
  */
-import { existsSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import {
   afterAll,
   afterEach,
@@ -16,6 +15,7 @@ import {
   expect,
   it,
 } from "vitest";
+import { launchChromium } from "../helpers/browser.js";
 import { engines, type TestEngine } from "../helpers/db.js";
 import {
   CORP_ID,
@@ -24,31 +24,12 @@ import {
   type DingTalkWorld,
 } from "./harness.js";
 
-/** Debian's chromium unless CHROMIUM_PATH names another. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const GETUSERINFO = "/topapi/v2/user/getuserinfo";
 
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\``,
-    );
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -5,9 +5,8 @@
  * its officers, adding and removing rows, a wrong phone answered under
  * its own row.
  */
-import { existsSync } from "node:fs";
 import { eq } from "drizzle-orm";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import {
   afterAll,
   afterEach,
@@ -18,44 +17,26 @@ import {
   it,
 } from "vitest";
 import { silentLogger } from "../../src/logger.js";
+import {
+  eventually,
+  launchChromium,
+  layoutWidth,
+  PHONE,
+  signedInPage,
+} from "../helpers/browser.js";
 import { engines } from "../helpers/db.js";
 import { at } from "../helpers/time.js";
 import { startWeb, type Running } from "./server.js";
 
-/** Debian's chromium unless CHROMIUM_PATH names another. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const PHONE = { width: 390, height: 800 };
-
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\``,
-    );
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
 });
-
-function eventually<T>(fn: () => Promise<T>) {
-  return expect.poll(fn, { timeout: 10_000 });
-}
 
 describe.each(engines())("campaign forms in a browser on $name", (engine) => {
   let web: Running;
@@ -70,22 +51,7 @@ describe.each(engines())("campaign forms in a browser on $name", (engine) => {
     await engine.release();
   });
 
-  /** A phone-sized page signed in through the simulator's picker. */
-  async function signedIn(name: string): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: PHONE,
-      locale: "zh-CN",
-    });
-    const page = await context.newPage();
-    await page.goto(`${web.base}/sim`);
-    await page.locator(`button[data-person="${name}"]`).click();
-    await eventually(() => page.locator("#me-name").textContent()).toBe(name);
-    return page;
-  }
-
-  /** Nothing wider than the phone: no sideways scrolling. */
-  const fitsPhone = (page: Page) =>
-    page.evaluate(() => document.documentElement.scrollWidth);
+  const signedIn = (name: string) => signedInPage(browser, web.base, name);
 
   async function retire(code: string) {
     const { units } = web.bot.ctx.store.t;
@@ -102,7 +68,7 @@ describe.each(engines())("campaign forms in a browser on $name", (engine) => {
     await eventually(() => wang.locator("h1").textContent()).toBe(
       "新建集中接访",
     );
-    expect(await fitsPhone(wang)).toBeLessThanOrEqual(PHONE.width);
+    expect(await layoutWidth(wang)).toBeLessThanOrEqual(PHONE.width);
 
     await wang.locator("#f-name").fill("2026年国庆节集中接访");
     await wang.locator("#f-startDate").fill("2026-10-01");
@@ -177,7 +143,7 @@ describe.each(engines())("campaign forms in a browser on $name", (engine) => {
     await zhang.locator("#f-officers-2-phone").fill("12345");
     await zhang.locator("#f-officers-2-2026-10-03").check();
     await zhang.locator("#f-officers-2-2026-10-04").check();
-    expect(await fitsPhone(zhang)).toBeLessThanOrEqual(PHONE.width);
+    expect(await layoutWidth(zhang)).toBeLessThanOrEqual(PHONE.width);
 
     await zhang.getByRole("button", { name: "保存指派" }).click();
     const phoneIssue = zhang.locator('[data-issue-for="officers.2.phone"]');

@@ -6,8 +6,7 @@
  * be imported, the corrected sheet is imported whole, its row naming the
  * project just reported recognised and left out.
  */
-import { existsSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import {
   afterAll,
   afterEach,
@@ -18,47 +17,30 @@ import {
   it,
 } from "vitest";
 import { silentLogger } from "../../src/logger.js";
+import {
+  eventually,
+  launchChromium,
+  layoutWidth,
+  PHONE,
+  signedInPage,
+} from "../helpers/browser.js";
 import { engines } from "../helpers/db.js";
 import { at } from "../helpers/time.js";
 import { project, unitSheet } from "../projects/support.js";
 import { startWeb, type Running } from "./server.js";
 
-/** Debian's chromium unless CHROMIUM_PATH names another. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const PHONE = { width: 390, height: 800 };
 const XLSX =
   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\``,
-    );
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
 });
-
-function eventually<T>(fn: () => Promise<T>) {
-  return expect.poll(fn, { timeout: 10_000 });
-}
 
 describe.each(engines())("project forms in a browser on $name", (engine) => {
   let web: Running;
@@ -73,22 +55,7 @@ describe.each(engines())("project forms in a browser on $name", (engine) => {
     await engine.release();
   });
 
-  /** A phone-sized page signed in through the simulator's picker. */
-  async function signedIn(name: string): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: PHONE,
-      locale: "zh-CN",
-    });
-    const page = await context.newPage();
-    await page.goto(`${web.base}/sim`);
-    await page.locator(`button[data-person="${name}"]`).click();
-    await eventually(() => page.locator("#me-name").textContent()).toBe(name);
-    return page;
-  }
-
-  /** Nothing wider than the phone: no sideways scrolling. */
-  const fitsPhone = (page: Page) =>
-    page.evaluate(() => document.documentElement.scrollWidth);
+  const signedIn = (name: string) => signedInPage(browser, web.base, name);
 
   const issue = (page: Page, field: string) =>
     page.locator(`[data-issue-for="${field}"]`);
@@ -117,7 +84,7 @@ describe.each(engines())("project forms in a browser on $name", (engine) => {
       "报送新开工项目",
     );
     await fillReport(zhang);
-    expect(await fitsPhone(zhang)).toBeLessThanOrEqual(PHONE.width);
+    expect(await layoutWidth(zhang)).toBeLessThanOrEqual(PHONE.width);
 
     const send = zhang.getByRole("button", { name: "报送", exact: true });
     await send.click();
@@ -169,7 +136,7 @@ describe.each(engines())("project forms in a browser on $name", (engine) => {
       "第 7 行 天悦府1期：已由市住房城乡建设局于 2026-10-13 报送",
     );
     expect(await zhang.locator("#import-button").isVisible()).toBe(false);
-    expect(await fitsPhone(zhang)).toBeLessThanOrEqual(PHONE.width);
+    expect(await layoutWidth(zhang)).toBeLessThanOrEqual(PHONE.width);
 
     const good = await unitSheet([project(1), project(2), project(3)]);
     await zhang.locator("#f-file").setInputFiles({
@@ -196,6 +163,6 @@ describe.each(engines())("project forms in a browser on $name", (engine) => {
     await eventually(() => zhang.locator("main").textContent()).toContain(
       "天悦府3期",
     );
-    expect(await fitsPhone(zhang)).toBeLessThanOrEqual(PHONE.width);
+    expect(await layoutWidth(zhang)).toBeLessThanOrEqual(PHONE.width);
   }, 120_000);
 });
