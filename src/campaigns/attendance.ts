@@ -6,6 +6,7 @@
  * nothing.
  */
 import { and, eq, isNull } from "drizzle-orm";
+import type { Db } from "../../db/index.js";
 import { audit } from "../audit.js";
 import type { AppContext } from "../context.js";
 import { AppError, conflict } from "../errors.js";
@@ -13,12 +14,13 @@ import { once } from "../once.js";
 import type { Acting } from "../referrals/commands.js";
 import { addDays, atTime, dateOf, timeOf, type IsoDate } from "../time.js";
 import type { Person } from "../units/directory.js";
-import { monthDay, rollText } from "./messages.js";
+import { countsText, monthDay, rollText } from "./messages.js";
 import { isOrganizer, isSiteStaff } from "./permissions.js";
 import { siteOf } from "./service.js";
 import {
   attendanceText,
   campaignsOn,
+  dayCounts,
   loadCampaign,
   shiftsOf,
   shiftStatus,
@@ -102,7 +104,7 @@ export class Attendance {
     action: string,
     key: string,
     payload: unknown,
-    fn: (q: Q, now: number) => Promise<AttendanceAnswer>,
+    fn: (q: Db, now: number) => Promise<AttendanceAnswer>,
   ): Promise<AttendanceAnswer> {
     return once(
       this.ctx,
@@ -114,7 +116,7 @@ export class Attendance {
   }
 
   private async doCheckIn(
-    q: Q,
+    q: Db,
     acting: Acting,
     now: number,
     location?: Location,
@@ -192,7 +194,7 @@ export class Attendance {
   }
 
   private async doCheckOut(
-    q: Q,
+    q: Db,
     acting: Acting,
     now: number,
     location?: Location,
@@ -249,7 +251,7 @@ export class Attendance {
    * campaign, not on today's list, or when their next duty is.
    */
   private async todays(
-    q: Q,
+    q: Db,
     person: Person,
     now: number,
     action: "签到" | "签退" = "签到",
@@ -299,7 +301,7 @@ export class Attendance {
   }
 
   private async audit(
-    q: Q,
+    q: Db,
     acting: Acting,
     now: number,
     shift: ShiftRow,
@@ -370,8 +372,6 @@ export class Attendance {
   }
 }
 
-type Q = Parameters<Parameters<AppContext["store"]["tx"]>[0]>[0];
-
 /** For the organizer: every site in one line each, then who is missing. */
 function organizerRoll(
   c: CampaignRow,
@@ -385,18 +385,8 @@ function organizerRoll(
     const shifts = view.shifts.filter(
       (s) => s.siteId === site.site.id && s.date === today,
     );
-    const states = shifts.map((s) => shiftStatus(c, s, now).attendance);
-    const present = states.filter(
-      (a) => a === "on_time" || a === "late",
-    ).length;
-    const late = states.filter((a) => a === "late").length;
-    const unsent = site.units.filter(
-      (u) => !shifts.some((s) => s.unitId === u.id),
-    );
     lines.push(
-      `${site.label}：应到 ${shifts.length} 人，已到 ${present} 人` +
-        (late > 0 ? `（迟到 ${late} 人）` : "") +
-        (unsent.length > 0 ? `，未派员单位 ${unsent.length} 个` : ""),
+      `${site.label}：${countsText(dayCounts(view, site, today, now))}`,
     );
     for (const s of shifts) {
       const a = shiftStatus(c, s, now).attendance;

@@ -11,6 +11,7 @@ import type { Unit } from "../units/directory.js";
 import { formatYuan } from "../validation.js";
 import {
   attendanceText,
+  type dayCounts,
   type CampaignView,
   type DispatchRow,
   type SiteView,
@@ -238,4 +239,13 @@ export async function sendNow(
     queued += fresh ? 1 : 0;
   }
   return queued;
+}
+
+/** "应到 3 人，已到 2 人（迟到 1 人），未派员单位 1 个" */
+export function countsText(counts: ReturnType<typeof dayCounts>): string {
+  return (
+    `应到 ${counts.due} 人，已到 ${counts.present} 人` +
+    (counts.late > 0 ? `（迟到 ${counts.late} 人）` : "") +
+    (counts.unsent.length > 0 ? `，未派员单位 ${counts.unsent.length} 个` : "")
+  );
 }

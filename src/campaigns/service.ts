@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { and, eq, inArray, isNull } from "drizzle-orm";
+import type { Db } from "../../db/index.js";
 import { audit } from "../audit.js";
 import type { AppContext } from "../context.js";
 import { conflict, forbidden, notFound, ValidationError } from "../errors.js";
@@ -51,8 +52,6 @@ export interface CampaignOutcome {
 
 /** At most this many days: a campaign covers a holiday, not a season. */
 const MAX_DAYS = 31;
-
-type Db = Parameters<Parameters<AppContext["store"]["tx"]>[0]>[0];
 
 export class CampaignService {
   constructor(private readonly ctx: AppContext) {}

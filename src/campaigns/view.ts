@@ -281,3 +281,24 @@ export async function dispatchesOn(
     );
   return new Map(rows.map((r) => [r.siteId, r]));
 }
+
+/** How many of a site's officers were due on a day, came, came late. */
+export function dayCounts(
+  view: CampaignView,
+  site: SiteView,
+  date: IsoDate,
+  now: number,
+) {
+  const shifts = view.shifts.filter(
+    (s) => s.siteId === site.site.id && s.date === date,
+  );
+  const states = shifts.map(
+    (s) => shiftStatus(view.campaign, s, now).attendance,
+  );
+  return {
+    due: shifts.length,
+    present: states.filter((a) => a === "on_time" || a === "late").length,
+    late: states.filter((a) => a === "late").length,
+    unsent: site.units.filter((u) => !shifts.some((s) => s.unitId === u.id)),
+  };
+}

@@ -5,9 +5,10 @@
  * Only the site's staff and the organizer open it, so phones show whole.
  */
 import { attendanceLabels } from "../../campaigns/input.js";
-import { monthDay } from "../../campaigns/messages.js";
+import { countsText, monthDay } from "../../campaigns/messages.js";
 import {
   attendanceText,
+  dayCounts,
   type CampaignView,
   type ShiftRow,
   type SiteView,
@@ -17,8 +18,6 @@ import type { Person } from "../../units/directory.js";
 import { html, type SafeHtml } from "../html.js";
 import {
   campaignHref,
-  countsText,
-  dayCounts,
   dayLabel,
   dispatchHref,
   rollHref,

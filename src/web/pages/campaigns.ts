@@ -5,13 +5,14 @@
  * went. What a person may do shows as buttons beside it.
  */
 import {
+  countsText,
   daysText,
   monthDay,
   periodText,
   uncoveredDays,
 } from "../../campaigns/messages.js";
 import {
-  shiftStatus,
+  dayCounts,
   type CampaignRow,
   type CampaignView,
   type DispatchRow,
@@ -55,35 +56,6 @@ export function campaignState(c: CampaignRow, today: IsoDate) {
   return today > c.endDate
     ? { text: "已结束", tone: "closed" }
     : { text: "进行中", tone: "" };
-}
-
-/** How many of a site's officers were due on a day, came, came late. */
-export function dayCounts(
-  view: CampaignView,
-  site: SiteView,
-  date: IsoDate,
-  now: number,
-) {
-  const shifts = view.shifts.filter(
-    (s) => s.siteId === site.site.id && s.date === date,
-  );
-  const states = shifts.map(
-    (s) => shiftStatus(view.campaign, s, now).attendance,
-  );
-  return {
-    due: shifts.length,
-    present: states.filter((a) => a === "on_time" || a === "late").length,
-    late: states.filter((a) => a === "late").length,
-    unsent: site.units.filter((u) => !shifts.some((s) => s.unitId === u.id)),
-  };
-}
-
-export function countsText(counts: ReturnType<typeof dayCounts>): string {
-  return (
-    `应到 ${counts.due} 人，已到 ${counts.present} 人` +
-    (counts.late > 0 ? `（迟到 ${counts.late} 人）` : "") +
-    (counts.unsent.length > 0 ? `，未派员单位 ${counts.unsent.length} 个` : "")
-  );
 }
 
 export const campaignHref = (id: number) => `/campaigns/${id}`;
