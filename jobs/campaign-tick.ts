@@ -31,6 +31,7 @@ import {
 } from "../src/campaigns/messages.js";
 import {
   campaignsFrom,
+  dayCounts,
   dispatchesOn,
   loadCampaign,
   shiftStatus,
@@ -438,10 +439,9 @@ export function daySummary(
   ];
   for (const site of view.sites) {
     const rep = reports.get(site.site.id);
-    const mine = shifts.filter((s) => s.siteId === site.site.id);
-    const here = mine.filter((s) => present.includes(s)).length;
+    const day = dayCounts(view, site, date, now);
     lines.push(
-      `- ${site.label}：到岗 ${here}/${mine.length}；` +
+      `- ${site.label}：到岗 ${day.present}/${day.due}；` +
         (rep
           ? dispatchLine(rep) + (rep.remarks ? `。${plain(rep.remarks)}` : "")
           : "**未报送日调度**"),
